@@ -1,0 +1,3 @@
+from incident_graph.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Root mutation fields: thin resolvers over the service functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.permission import BasePermission
+
+from incident_graph.api.context import Info
+from incident_graph.api.types.inputs import (
+    IncidentStatusInput,
+    RaiseIncidentInput,
+    UpdateIncidentInput,
+)
+from incident_graph.domain import incidents as rules
+from incident_graph.services import incidents as incident_service
+
+
+class CanWrite(BasePermission):
+    message = "this token's role can only read; ask an admin for an editor token"
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - strawberry reads a class attribute
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.principal.role.can_write
+
+
+def _given(value: Any) -> Any:
+    return rules.KEEP if value is strawberry.UNSET else value
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        permission_classes=[CanWrite], description="Raise an incident; returns its URN."
+    )
+    async def raise_incident(self, info: Info, input: RaiseIncidentInput) -> str:
+        spec = rules.build_raise(
+            caller_id=input.id,
+            type_=input.type,
+            custom_type=input.custom_type,
+            title=input.title,
+            description=input.description,
+            resource_urn=input.resource_urn,
+            resource_urns=input.resource_urns,
+            source_type=input.source.type if input.source else None,
+            source_urn=input.source.source_urn if input.source else None,
+            priority=input.priority,
+            assignee_urns=input.assignee_urns,
+            started_at=input.started_at,
+            status=input.status.to_spec() if input.status else None,
+        )
+        ctx = info.context
+        return await incident_service.raise_incident(
+            writer=ctx.writer, spec=spec, actor=ctx.principal.urn
+        )
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description='Set an incident\'s state, stage and message; returns "true".',
+    )
+    async def update_incident_status(
+        self, info: Info, urn: str, input: IncidentStatusInput
+    ) -> str | None:
+        ctx = info.context
+        await incident_service.update_incident_status(
+            writer=ctx.writer,
+            urn=urn,
+            status=rules.check_status(input.to_spec()),
+            actor=ctx.principal.urn,
+        )
+        return "true"
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Change the given fields of an incident; omitted fields stay as they are.",
+    )
+    async def update_incident(self, info: Info, urn: str, input: UpdateIncidentInput) -> bool | None:
+        status = _given(input.status)
+        spec = rules.build_update(
+            title=_given(input.title),
+            description=_given(input.description),
+            priority=_given(input.priority),
+            started_at=_given(input.started_at),
+            assignee_urns=_given(input.assignee_urns),
+            resource_urns=_given(input.resource_urns),
+            status=status.to_spec() if isinstance(status, IncidentStatusInput) else status,
+        )
+        ctx = info.context
+        await incident_service.update_incident(
+            writer=ctx.writer, urn=urn, spec=spec, actor=ctx.principal.urn
+        )
+        return True

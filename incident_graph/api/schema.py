@@ -1,0 +1,60 @@
+"""The GraphQL schema: DataHub's incident API plus our additions."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from incident_graph.api.errors import is_internal, log
+from incident_graph.api.extensions import InputTypeAliases
+from incident_graph.api.mutation import Mutation
+from incident_graph.api.query import Query
+from incident_graph.api.types.assets import ASSET_CLASSES
+from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
+from incident_graph.api.types.inputs import UpdateIncidentStatusInput
+
+# Distinct query texts kept parsed and validated; pipelines send a handful of shapes.
+CACHE_SIZE = 1024
+
+
+class IncidentSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Refusals and bad requests are answers, not faults: log only the unexpected, with
+        # the request id the client was given.
+        context = execution_context.context if execution_context else None
+        request_id = getattr(context, "request_id", "-")
+        for error in errors:
+            if is_internal(error):
+                log.error(
+                    "internal error (request id %s): %s",
+                    request_id,
+                    error.message,
+                    exc_info=error.original_error,
+                )
+
+
+def build_schema() -> IncidentSchema:
+    return IncidentSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[*ASSET_CLASSES.values(), CorpUser, CorpGroup, Assertion, OtherEntity, UpdateIncidentStatusInput],
+        extensions=[
+            InputTypeAliases,
+            partial(ParserCache, maxsize=CACHE_SIZE),
+            partial(ValidationCache, maxsize=CACHE_SIZE),
+        ],
+    )
+
+
+schema = build_schema()
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"

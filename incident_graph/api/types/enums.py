@@ -1,0 +1,56 @@
+"""GraphQL enums: DataHub's names and values."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from incident_graph.domain import enums as domain
+
+IncidentType = strawberry.enum(domain.IncidentType, name="IncidentType")
+IncidentState = strawberry.enum(domain.IncidentState, name="IncidentState")
+IncidentStage = strawberry.enum(domain.IncidentStage, name="IncidentStage")
+IncidentPriority = strawberry.enum(domain.IncidentPriority, name="IncidentPriority")
+IncidentSourceType = strawberry.enum(domain.IncidentSourceType, name="IncidentSourceType")
+
+
+@strawberry.enum(description="The kind of an entity, as DataHub names it.")
+class EntityType(Enum):
+    DATASET = "DATASET"
+    DASHBOARD = "DASHBOARD"
+    CHART = "CHART"
+    DATA_FLOW = "DATA_FLOW"
+    DATA_JOB = "DATA_JOB"
+    CORP_USER = "CORP_USER"
+    CORP_GROUP = "CORP_GROUP"
+    INCIDENT = "INCIDENT"
+    ASSERTION = "ASSERTION"
+    OTHER = "OTHER"
+
+
+@strawberry.enum
+class HealthStatus(Enum):
+    PASS = "PASS"
+    WARN = "WARN"
+    FAIL = "FAIL"
+
+
+@strawberry.enum
+class HealthStatusType(Enum):
+    ASSERTIONS = "ASSERTIONS"
+    INCIDENTS = "INCIDENTS"
+
+
+@strawberry.enum(description="How a search filter compares values (DataHub's FilterOperator).")
+class FilterOperator(Enum):
+    EQUAL = "EQUAL"
+    IN = "IN"
+    CONTAIN = "CONTAIN"
+    EXISTS = "EXISTS"
+    GREATER_THAN = "GREATER_THAN"
+    GREATER_THAN_OR_EQUAL_TO = "GREATER_THAN_OR_EQUAL_TO"
+    LESS_THAN = "LESS_THAN"
+    LESS_THAN_OR_EQUAL_TO = "LESS_THAN_OR_EQUAL_TO"
+    START_WITH = "START_WITH"
+    END_WITH = "END_WITH"

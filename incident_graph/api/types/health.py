@@ -1,0 +1,46 @@
+"""DataHub's Health entries for an asset."""
+
+from __future__ import annotations
+
+import strawberry
+
+from incident_graph.api.types.enums import HealthStatus, HealthStatusType
+from incident_graph.api.types.scalars import Long
+from incident_graph.domain.health import IncidentHealth
+
+
+@strawberry.type(description="What is known of an asset's active incidents.")
+class ActiveIncidentHealthDetails:
+    count: int
+    latest_incident_urn: str | None
+    latest_incident_title: str | None
+    last_activity_at: Long | None
+    active_incident_urns: list[str] = strawberry.field(
+        description="URNs of the active incidents, newest first (at most 100; count is exact)."
+    )
+
+
+@strawberry.type(description="One aspect of an asset's health.")
+class Health:
+    type: HealthStatusType
+    status: HealthStatus
+    message: str | None
+    causes: list[str] | None
+    active_incident_health_details: ActiveIncidentHealthDetails | None = None
+
+    @classmethod
+    def from_incidents(cls, health: IncidentHealth) -> Health:
+        details = health.details
+        return cls(
+            type=HealthStatusType.INCIDENTS,
+            status=HealthStatus.FAIL if health.failing else HealthStatus.PASS,
+            message=health.message,
+            causes=list(health.causes),
+            active_incident_health_details=ActiveIncidentHealthDetails(
+                count=details.count,
+                latest_incident_urn=details.latest_urn,
+                latest_incident_title=details.latest_title,
+                last_activity_at=details.last_activity_at,
+                active_incident_urns=list(details.urns),
+            ),
+        )

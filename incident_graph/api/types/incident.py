@@ -1,0 +1,125 @@
+"""DataHub's Incident type and the incident list an asset returns."""
+
+from __future__ import annotations
+
+import strawberry
+
+from incident_graph.api.context import Info
+from incident_graph.api.types.entity import (
+    AuditStamp,
+    Entity,
+    OwnerType,
+    actor_entity,
+    asset_entity,
+    reference_entity,
+)
+from incident_graph.api.types.enums import (
+    EntityType,
+    IncidentPriority,
+    IncidentSourceType,
+    IncidentStage,
+    IncidentState,
+    IncidentType,
+)
+from incident_graph.api.types.scalars import Long
+from incident_graph.store.tables import Incident as IncidentRow
+
+
+@strawberry.type(description="An incident's state, lifecycle stage and the last status change.")
+class IncidentStatus:
+    state: IncidentState
+    stage: IncidentStage | None
+    message: str | None
+    last_updated: AuditStamp
+
+
+@strawberry.type(description="How an incident was created.")
+class IncidentSource:
+    type: IncidentSourceType
+    source: Entity | None
+
+
+@strawberry.type(description="An incident flags one or more data assets as unhealthy.")
+class Incident(Entity):
+    row: strawberry.Private[IncidentRow]
+
+    @classmethod
+    def from_row(cls, row: IncidentRow) -> Incident:
+        return cls(urn=row.urn, type=EntityType.INCIDENT, row=row)
+
+    @strawberry.field(description="The type of incident.")
+    def incident_type(self) -> IncidentType:
+        return IncidentType(self.row.incident_type)
+
+    @strawberry.field(description="A custom type of incident; present only when type is CUSTOM.")
+    def custom_type(self) -> str | None:
+        return self.row.custom_type
+
+    @strawberry.field
+    def title(self) -> str | None:
+        return self.row.title
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.row.description
+
+    @strawberry.field(description="The status of the incident.")
+    def incident_status(self) -> IncidentStatus:
+        row = self.row
+        return IncidentStatus(
+            state=IncidentState(row.state),
+            stage=IncidentStage(row.stage) if row.stage else None,
+            message=row.status_message,
+            last_updated=AuditStamp(time=row.status_time_ms, actor=row.status_actor),
+        )
+
+    @strawberry.field(deprecation_reason="Use incidentStatus instead.")
+    def status(self) -> IncidentStatus:
+        return self.incident_status()
+
+    @strawberry.field
+    def priority(self) -> IncidentPriority | None:
+        return IncidentPriority(self.row.priority) if self.row.priority else None
+
+    @strawberry.field(description="Users and groups assigned to resolve the incident.")
+    async def assignees(self, info: Info) -> list[OwnerType] | None:
+        urns = await info.context.loaders.assignees_of_incident.load(self.row.id)
+        return [actor_entity(u) for u in urns]
+
+    @strawberry.field(description="The (first) asset the incident is raised on.")
+    async def entity(self, info: Info) -> Entity:
+        assets = await info.context.loaders.assets_of_incident.load(self.row.id)
+        return asset_entity(assets[0])
+
+    @strawberry.field(description="Every asset the incident is raised on, in the order given.")
+    async def entities(self, info: Info) -> list[Entity]:
+        assets = await info.context.loaders.assets_of_incident.load(self.row.id)
+        return [asset_entity(a) for a in assets]
+
+    @strawberry.field(description="How the incident was created.")
+    def source(self) -> IncidentSource | None:
+        row = self.row
+        return IncidentSource(
+            type=IncidentSourceType(row.source_type),
+            source=reference_entity(row.source_urn) if row.source_urn else None,
+        )
+
+    @strawberry.field(description="When the problem actually started (epoch ms), if known.")
+    def started_at(self) -> Long | None:
+        return self.row.started_at_ms
+
+    @strawberry.field(description="When and by whom the incident was raised.")
+    def created(self) -> AuditStamp:
+        return AuditStamp(time=self.row.created_ms, actor=self.row.created_actor)
+
+    @strawberry.field(description="Changes so far; grows by one with every change.")
+    def version(self) -> int:
+        return self.row.version
+
+
+@strawberry.type(description="A page of an asset's incidents, newest first.")
+class EntityIncidentsResult:
+    start: int
+    count: int
+    total: int
+    incidents: list[Incident]

@@ -1,0 +1,59 @@
+"""create_app(settings) -> Starlette: routes, and a lifespan that owns the engine and writer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from incident_graph.api.gate import RequestGate
+from incident_graph.api.routes import http_routes
+from incident_graph.api.schema import schema
+from incident_graph.api.view import GraphQLView
+from incident_graph.config import Settings
+from incident_graph.metrics import Metrics
+from incident_graph.store import Writer, connect
+from incident_graph.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> Starlette:
+    db = connect(settings)
+    metrics = Metrics()
+    writer = Writer(
+        db.write_sessions,
+        max_batch=settings.write_batch_max,
+        # One writer on SQLite (it has one write lock); a few on PostgreSQL, each grouping.
+        concurrency=1 if db.dialect == "sqlite" else 4,
+        on_batch=metrics.write_batch.observe,
+    )
+    view = GraphQLView(schema, settings=settings, db=db, writer=writer)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await upgrade(db.write_engine)
+        await writer.start()
+        try:
+            yield
+        finally:
+            await writer.stop()
+            await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/api/graphql", RequestGate(view, db=db), methods=["GET", "POST"]),
+            Route("/metrics", metrics.endpoint),
+            *http_routes(),
+        ],
+        middleware=[Middleware(metrics.middleware)],  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.writer = writer
+    return app

@@ -1,0 +1,146 @@
+"""Command line: serve | migrate | token create/revoke | export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from incident_graph.config import Settings, SettingsError
+from incident_graph.domain.enums import Role
+from incident_graph.domain.errors import DomainError
+from incident_graph.services import users as user_service
+from incident_graph.services.users import IssuedToken
+from incident_graph.store import Writer, connect
+from incident_graph.store.migrate import upgrade
+
+T = TypeVar("T")
+
+
+async def _with_writer(settings: Settings, work: Callable[[Writer], Awaitable[T]]) -> T:
+    """Migrate, then run one piece of work on a short-lived writer."""
+    db = connect(settings)
+    try:
+        await upgrade(db.write_engine)
+        writer = Writer(db.write_sessions)
+        await writer.start()
+        try:
+            return await work(writer)
+        finally:
+            await writer.stop()
+    finally:
+        await db.dispose()
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415 - only `serve` needs the server
+
+    from incident_graph.app import create_app  # noqa: PLC0415
+
+    settings = settings.with_overrides(
+        host=args.host or settings.host, port=args.port if args.port is not None else settings.port
+    )
+    admin = asyncio.run(_with_writer(settings, lambda w: user_service.bootstrap_admin(writer=w)))
+    print(f"incident-graph {settings.database_url}")
+    print(f"GraphiQL: {settings.base_url}/api/graphiql")
+    print(f"GraphQL endpoint: {settings.base_url}/api/graphql")
+    if admin is not None:
+        print("First admin token (shown once; keep it safe):")
+        print(admin.secret)
+    sys.stdout.flush()
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    async def run() -> None:
+        db = connect(settings)
+        try:
+            await upgrade(db.write_engine)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    print("database migrated to head")
+    return 0
+
+
+def _token_create(settings: Settings, args: argparse.Namespace) -> int:
+    role = Role(args.role) if args.role else None
+    issued: IssuedToken = asyncio.run(
+        _with_writer(
+            settings,
+            lambda w: user_service.create_token(writer=w, user=args.user, role=role, token_name=args.name),
+        )
+    )
+    if issued.role_changed_from is not None:
+        print(
+            f"role of {issued.user} changed from {issued.role_changed_from.value} to {issued.role.value}",
+            file=sys.stderr,
+        )
+    print(f"token id {issued.token_id} for {issued.user} ({issued.role.value})", file=sys.stderr)
+    print(issued.secret)
+    return 0
+
+
+def _token_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(_with_writer(settings, lambda w: user_service.revoke_token(writer=w, token_id=args.id)))
+    print(f"token {args.id} revoked")
+    return 0
+
+
+def _export_schema(_: Settings, __: argparse.Namespace) -> int:
+    from incident_graph.api.schema import sdl  # noqa: PLC0415 - builds the whole schema
+
+    sys.stdout.write(sdl())
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="incident-graph", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate the database and start the server")
+    serve.add_argument("--host", help="address to listen on (INCIDENT_GRAPH_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (INCIDENT_GRAPH_PORT)")
+    serve.set_defaults(run=_serve)
+
+    sub.add_parser("migrate", help="migrate the database to the latest schema").set_defaults(
+        run=_migrate
+    )
+
+    token = sub.add_parser("token", help="manage access tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="create a token; prints it on the last line")
+    create.add_argument("--user", required=True, help="user name (created if new)")
+    create.add_argument("--role", choices=[r.value for r in Role], help="new users default to viewer")
+    create.add_argument("--name", default="cli", help="a label for the token")
+    create.set_defaults(run=_token_create)
+    revoke = token_sub.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("--id", type=int, required=True, help="the token id printed at creation")
+    revoke.set_defaults(run=_token_revoke)
+
+    sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env()
+        code: int = args.run(settings, args)
+    except (SettingsError, DomainError) as exc:
+        print(f"incident-graph: {exc}", file=sys.stderr)
+        return 2
+    return code

@@ -1,0 +1,86 @@
+"""Settings from the environment (prefix INCIDENT_GRAPH_), one object passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Final
+
+PREFIX: Final = "INCIDENT_GRAPH_"
+DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./incident-graph.db"
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the server cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a whole number") from exc
+    if value < minimum:
+        raise SettingsError(f"{PREFIX}{name}={value} must be at least {minimum}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{PREFIX}{name}={raw!r} must be true or false")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Connections the PostgreSQL pool may hold; SQLite ignores it.
+    db_pool_size: int = 10
+    # Units of work the group-commit writer may put in one transaction.
+    write_batch_max: int = 64
+    log_level: str = "info"
+    public_url: str | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        url = env.get(PREFIX + "DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                f"{PREFIX}DATABASE_URL={url!r}: use sqlite+aiosqlite:///path.db or "
+                "postgresql+asyncpg://user@host/db"
+            )
+        return cls(
+            database_url=url,
+            host=env.get(PREFIX + "HOST") or "127.0.0.1",
+            port=_int(env, "PORT", 8080, minimum=0),
+            db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
+            write_batch_max=_int(env, "WRITE_BATCH_MAX", 64, minimum=1),
+            log_level=(env.get(PREFIX + "LOG_LEVEL") or "info").lower(),
+            public_url=env.get(PREFIX + "PUBLIC_URL") or None,
+        )
+
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "SettingsError"]

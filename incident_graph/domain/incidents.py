@@ -1,0 +1,251 @@
+"""Incident rules: what a valid raise, update and status change is. Pure; no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Final, Generic, TypeVar
+
+from incident_graph import urns
+from incident_graph.domain.enums import (
+    IncidentPriority,
+    IncidentSourceType,
+    IncidentStage,
+    IncidentState,
+    IncidentType,
+)
+from incident_graph.domain.errors import BadUserInputError
+
+MAX_TITLE: Final = 500
+MAX_DESCRIPTION: Final = 50_000
+MAX_MESSAGE: Final = 50_000
+MAX_CUSTOM_TYPE: Final = 200
+MAX_ASSETS: Final = 100
+MAX_ASSIGNEES: Final = 100
+
+T = TypeVar("T")
+
+
+class _Keep(Enum):
+    """Marks a field an update leaves as it is (the caller omitted it)."""
+
+    KEEP = "KEEP"
+
+
+KEEP: Final = _Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class Change(Generic[T]):
+    value: T
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSpec:
+    state: IncidentState
+    stage: IncidentStage | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseSpec:
+    urn: str
+    caller_id: str | None
+    type: IncidentType
+    custom_type: str | None
+    title: str | None
+    description: str | None
+    assets: tuple[urns.AssetUrn, ...]
+    source_type: IncidentSourceType
+    source_urn: str | None
+    priority: IncidentPriority | None
+    assignees: tuple[str, ...]
+    started_at: int | None
+    status: StatusSpec
+
+    def fingerprint(self) -> str:
+        """A digest of the content, so a retried raise with a caller id can be recognised."""
+        content = {
+            "type": self.type,
+            "customType": self.custom_type,
+            "title": self.title,
+            "description": self.description,
+            "assets": [a.urn for a in self.assets],
+            "source": [self.source_type, self.source_urn],
+            "priority": self.priority,
+            "assignees": list(self.assignees),
+            "startedAt": self.started_at,
+            "status": [self.status.state, self.status.stage, self.status.message],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSpec:
+    """Fields an update sets; KEEP means the caller did not give that field."""
+
+    title: str | None | _Keep = KEEP
+    description: str | None | _Keep = KEEP
+    priority: IncidentPriority | None | _Keep = KEEP
+    started_at: int | None | _Keep = KEEP
+    assignees: tuple[str, ...] | _Keep = KEEP
+    assets: tuple[urns.AssetUrn, ...] | _Keep = KEEP
+    status: StatusSpec | _Keep = KEEP
+    changed: tuple[str, ...] = field(default=())
+
+
+def _text(name: str, value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    if len(value) > limit:
+        raise BadUserInputError(
+            f"{name} is {len(value)} characters long; shorten it to at most {limit}"
+        )
+    return value
+
+
+def check_assets(resource_urns: list[str]) -> tuple[urns.AssetUrn, ...]:
+    """Validate asset URNs, dropping duplicates but keeping the caller's order."""
+    seen: dict[str, urns.AssetUrn] = {}
+    for urn in resource_urns:
+        if urn in seen:
+            continue
+        try:
+            seen[urn] = urns.parse_asset_urn(urn)
+        except urns.InvalidUrnError as exc:
+            raise BadUserInputError(f"bad resource URN: {exc}", field="resourceUrns") from exc
+    if not seen:
+        raise BadUserInputError(
+            "an incident needs at least one asset: give resourceUrn or a non-empty resourceUrns",
+            field="resourceUrns",
+        )
+    if len(seen) > MAX_ASSETS:
+        raise BadUserInputError(f"an incident can name at most {MAX_ASSETS} assets")
+    return tuple(seen.values())
+
+
+def check_assignees(assignee_urns: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for urn in assignee_urns:
+        try:
+            urns.parse_actor_urn(urn)
+        except urns.InvalidUrnError as exc:
+            raise BadUserInputError(f"bad assignee: {exc}", field="assigneeUrns") from exc
+        if urn not in out:
+            out.append(urn)
+    if len(out) > MAX_ASSIGNEES:
+        raise BadUserInputError(f"an incident can have at most {MAX_ASSIGNEES} assignees")
+    return tuple(out)
+
+
+def check_status(status: StatusSpec) -> StatusSpec:
+    return StatusSpec(
+        state=status.state,
+        stage=status.stage,
+        message=_text("status message", status.message, MAX_MESSAGE),
+    )
+
+
+def _check_started_at(started_at: int | None) -> int | None:
+    if started_at is not None and started_at < 0:
+        raise BadUserInputError(f"startedAt is epoch milliseconds and cannot be negative, got {started_at}")
+    return started_at
+
+
+def build_raise(
+    *,
+    caller_id: str | None,
+    type_: IncidentType,
+    custom_type: str | None,
+    title: str | None,
+    description: str | None,
+    resource_urn: str | None,
+    resource_urns: list[str] | None,
+    source_type: IncidentSourceType | None,
+    source_urn: str | None,
+    priority: IncidentPriority | None,
+    assignee_urns: list[str] | None,
+    started_at: int | None,
+    status: StatusSpec | None,
+) -> RaiseSpec:
+    """Validate a raiseIncident request into a spec, or raise BadUserInputError."""
+    if type_ is IncidentType.CUSTOM:
+        if custom_type is None or not custom_type.strip():
+            raise BadUserInputError(
+                "type CUSTOM needs a customType naming the kind of incident", field="customType"
+            )
+    elif custom_type is not None:
+        raise BadUserInputError(
+            f"customType is only allowed with type CUSTOM, not {type_.value}; drop customType "
+            "or set type: CUSTOM",
+            field="customType",
+        )
+    try:
+        urn = urns.incident_urn(caller_id)
+    except urns.InvalidUrnError as exc:
+        raise BadUserInputError(str(exc), field="id") from exc
+    if source_urn is not None and not source_urn.startswith(urns.PREFIX):
+        raise BadUserInputError(f"source URN {source_urn!r} must start with {urns.PREFIX!r}")
+    requested = ([resource_urn] if resource_urn is not None else []) + list(resource_urns or [])
+    return RaiseSpec(
+        urn=urn,
+        caller_id=caller_id,
+        type=type_,
+        custom_type=_text("customType", custom_type, MAX_CUSTOM_TYPE),
+        title=_text("title", title, MAX_TITLE),
+        description=_text("description", description, MAX_DESCRIPTION),
+        assets=check_assets(requested),
+        source_type=source_type or IncidentSourceType.MANUAL,
+        source_urn=source_urn,
+        priority=priority,
+        assignees=check_assignees(assignee_urns or []),
+        started_at=_check_started_at(started_at),
+        status=check_status(status or StatusSpec(state=IncidentState.ACTIVE)),
+    )
+
+
+def build_update(
+    *,
+    title: str | None | _Keep = KEEP,
+    description: str | None | _Keep = KEEP,
+    priority: IncidentPriority | None | _Keep = KEEP,
+    started_at: int | None | _Keep = KEEP,
+    assignee_urns: list[str] | None | _Keep = KEEP,
+    resource_urns: list[str] | None | _Keep = KEEP,
+    status: StatusSpec | None | _Keep = KEEP,
+) -> UpdateSpec:
+    """Validate an updateIncident request. Null lists and a null status mean "leave as is"."""
+    spec = UpdateSpec(
+        title=title if title is KEEP else _text("title", title, MAX_TITLE),
+        description=(
+            description
+            if description is KEEP
+            else _text("description", description, MAX_DESCRIPTION)
+        ),
+        priority=priority,
+        started_at=started_at if started_at is KEEP else _check_started_at(started_at),
+        assignees=(
+            KEEP if assignee_urns is KEEP or assignee_urns is None else check_assignees(assignee_urns)
+        ),
+        assets=KEEP if resource_urns is KEEP or resource_urns is None else check_assets(resource_urns),
+        status=KEEP if status is KEEP or status is None else check_status(status),
+    )
+    changed = tuple(
+        name
+        for name in ("title", "description", "priority", "started_at", "assignees", "assets", "status")
+        if getattr(spec, name) is not KEEP
+    )
+    if not changed:
+        raise BadUserInputError("updateIncident needs at least one field to change")
+    return UpdateSpec(
+        title=spec.title,
+        description=spec.description,
+        priority=spec.priority,
+        started_at=spec.started_at,
+        assignees=spec.assignees,
+        assets=spec.assets,
+        status=spec.status,
+        changed=changed,
+    )

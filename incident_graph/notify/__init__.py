@@ -1,0 +1,1 @@
+"""Notifications (outbox, delivery); see the notifications issue."""

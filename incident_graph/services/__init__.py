@@ -1,0 +1,1 @@
+"""One service function per write operation: validate with domain/, run a unit on the writer."""

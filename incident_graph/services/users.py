@@ -1,0 +1,108 @@
+"""Users and access tokens: the first admin, new tokens, revocation, authentication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.auth.principal import Principal
+from incident_graph.auth.tokens import hash_secret, matches, new_secret
+from incident_graph.domain.clock import now_ms
+from incident_graph.domain.enums import Role
+from incident_graph.domain.errors import BadUserInputError, NotFoundError, UnauthenticatedError
+from incident_graph.store import Database, Writer
+from incident_graph.store import users as user_store
+from incident_graph.urns import InvalidUrnError, parse_actor_urn, user_urn
+
+FIRST_ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token_id: int
+    user: str
+    role: Role
+    secret: str
+    role_changed_from: Role | None = None
+
+
+def _check_name(name: str) -> None:
+    try:
+        parse_actor_urn(user_urn(name))
+    except InvalidUrnError as exc:
+        raise BadUserInputError(f"bad user name {name!r}: no spaces, commas or parentheses") from exc
+
+
+async def _issue(
+    session: AsyncSession, *, user: str, role: Role | None, token_name: str
+) -> IssuedToken:
+    now = now_ms()
+    existing = await user_store.get_user(session, name=user)
+    changed_from: Role | None = None
+    if existing is None:
+        effective = role or Role.VIEWER
+        user_id = await user_store.insert_user(session, name=user, role=effective.value, now_ms=now)
+    else:
+        user_id = existing.id
+        effective = Role(existing.role)
+        if role is not None and role is not effective:
+            await user_store.set_role(session, user_id=user_id, role=role.value)
+            changed_from, effective = effective, role
+    secret = new_secret()
+    token_id = await user_store.insert_token(
+        session,
+        user_id=user_id,
+        name=token_name,
+        token_hash=hash_secret(secret),
+        now_ms=now,
+        expires_ms=None,
+    )
+    return IssuedToken(token_id, user, effective, secret, changed_from)
+
+
+async def create_token(
+    *, writer: Writer, user: str, role: Role | None, token_name: str = "cli"
+) -> IssuedToken:
+    """Issue a token for a user, creating the user (viewer unless a role is given)."""
+    _check_name(user)
+
+    async def unit(session: AsyncSession) -> IssuedToken:
+        return await _issue(session, user=user, role=role, token_name=token_name)
+
+    return await writer.run(unit)
+
+
+async def bootstrap_admin(*, writer: Writer) -> IssuedToken | None:
+    """On an empty database, create the first admin and its token; None otherwise."""
+
+    async def unit(session: AsyncSession) -> IssuedToken | None:
+        if await user_store.count_users(session):
+            return None
+        return await _issue(session, user=FIRST_ADMIN, role=Role.ADMIN, token_name="first-admin")
+
+    return await writer.run(unit)
+
+
+async def revoke_token(*, writer: Writer, token_id: int) -> None:
+    """Revoke a token; the next request that presents it is refused."""
+
+    async def unit(session: AsyncSession) -> None:
+        if not await user_store.revoke_token(session, token_id=token_id, now_ms=now_ms()):
+            raise NotFoundError(f"no active token with id {token_id}")
+
+    await writer.run(unit)
+
+
+async def authenticate(*, db: Database, secret: str) -> Principal:
+    """The principal behind a bearer secret, or UnauthenticatedError saying why not."""
+    async with db.reading() as session:
+        found = await user_store.find_token(session, token_hash=hash_secret(secret))
+    if found is None or not matches(secret, found[0].token_hash):
+        raise UnauthenticatedError("the bearer token is not valid; create one with `incident-graph token create`")
+    token, user = found
+    if token.revoked_ms is not None:
+        raise UnauthenticatedError("the bearer token has been revoked; create a new one")
+    if token.expires_ms is not None and token.expires_ms <= now_ms():
+        raise UnauthenticatedError("the bearer token has expired; create a new one")
+    return Principal(user_id=user.id, name=user.name, role=Role(user.role), token_id=token.id)

@@ -1,0 +1,45 @@
+"""Asset rows: registered the first time an incident names them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.tables import Asset
+from incident_graph.urns import AssetUrn
+
+
+async def ensure_assets(
+    session: AsyncSession, *, assets: Sequence[AssetUrn], now_ms: int
+) -> dict[str, int]:
+    """Register any of these assets not yet known; returns urn -> asset id for all of them."""
+    # Sorted, so concurrent transactions take the unique-index locks in one order (no deadlock).
+    ordered = sorted(assets, key=lambda a: a.urn)
+    rows = [
+        {
+            "urn": a.urn,
+            "entity_type": a.entity_type,
+            "platform": a.platform,
+            "name": a.name,
+            "created_ms": now_ms,
+        }
+        for a in ordered
+    ]
+    await session.execute(insert_ignore(session, Asset, rows))
+    found = await session.execute(
+        select(Asset.urn, Asset.id).where(Asset.urn.in_([a.urn for a in ordered]))
+    )
+    return {urn: asset_id for urn, asset_id in found.tuples()}
+
+
+async def get_assets_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> list[Asset]:
+    result = await session.scalars(select(Asset).where(Asset.urn.in_(urns)))
+    return list(result)
+
+
+async def get_assets_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[Asset]:
+    result = await session.scalars(select(Asset).where(Asset.id.in_(ids)))
+    return list(result)

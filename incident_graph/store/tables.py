@@ -1,0 +1,138 @@
+"""SQLAlchemy tables: one ORM model set for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic batch migrations on SQLite can find them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, so ids are BIGINT
+# on PostgreSQL and INTEGER on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class AccessToken(Base):
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # sha256 of the secret: the secret itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    urn: Mapped[str] = mapped_column(String(1000), unique=True)
+    entity_type: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(1000))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_assets_entity_type_urn", "entity_type", "urn"),)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    urn: Mapped[str] = mapped_column(String(300), unique=True)
+    # Digest of a raise's content, so a retried raise with the same caller id is recognised.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    incident_type: Mapped[str] = mapped_column(String(20))
+    custom_type: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str | None] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    stage: Mapped[str | None] = mapped_column(String(20))
+    status_message: Mapped[str | None] = mapped_column(Text)
+    status_time_ms: Mapped[int] = mapped_column(BigInteger)
+    status_actor: Mapped[str] = mapped_column(String(300))
+    source_type: Mapped[str] = mapped_column(String(20))
+    source_urn: Mapped[str | None] = mapped_column(String(1000))
+    started_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class IncidentAsset(Base):
+    """Which assets an incident names, with the incident's state and creation time copied in.
+
+    The copies let an asset's incident page, its health and the hasActiveIncidents search
+    filter be answered from one index without touching the incidents table.
+    """
+
+    __tablename__ = "incident_assets"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        Index("ix_incident_assets_page", "asset_id", "state", "created_ms", "incident_id"),
+        Index("ix_incident_assets_asset_created", "asset_id", "created_ms", "incident_id"),
+    )
+
+
+class IncidentAssignee(Base):
+    __tablename__ = "incident_assignees"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    assignee_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_incident_assignees_urn", "assignee_urn"),)
+
+
+class IncidentEvent(Base):
+    """Append-only history of every change to an incident; never updated or deleted."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(300))
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)

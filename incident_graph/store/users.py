@@ -1,0 +1,72 @@
+"""Users and their access tokens (stored as hashes only)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.store.tables import AccessToken, User
+
+
+async def count_users(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count()).select_from(User))).scalar_one())
+
+
+async def get_user(session: AsyncSession, *, name: str) -> User | None:
+    return (await session.scalars(select(User).where(User.name == name))).one_or_none()
+
+
+async def insert_user(session: AsyncSession, *, name: str, role: str, now_ms: int) -> int:
+    result = await session.execute(
+        insert(User).values(name=name, role=role, created_ms=now_ms).returning(User.id)
+    )
+    return int(result.scalar_one())
+
+
+async def set_role(session: AsyncSession, *, user_id: int, role: str) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(role=role))
+
+
+async def insert_token(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    name: str,
+    token_hash: str,
+    now_ms: int,
+    expires_ms: int | None,
+) -> int:
+    result = await session.execute(
+        insert(AccessToken)
+        .values(
+            user_id=user_id,
+            name=name,
+            token_hash=token_hash,
+            created_ms=now_ms,
+            expires_ms=expires_ms,
+        )
+        .returning(AccessToken.id)
+    )
+    return int(result.scalar_one())
+
+
+async def find_token(session: AsyncSession, *, token_hash: str) -> tuple[AccessToken, User] | None:
+    row = (
+        await session.execute(
+            select(AccessToken, User)
+            .join(User, User.id == AccessToken.user_id)
+            .where(AccessToken.token_hash == token_hash)
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+async def revoke_token(session: AsyncSession, *, token_id: int, now_ms: int) -> bool:
+    """Mark a token revoked; False when there is no such unrevoked token."""
+    result = await session.execute(
+        update(AccessToken)
+        .where(AccessToken.id == token_id, AccessToken.revoked_ms.is_(None))
+        .values(revoked_ms=now_ms)
+        .returning(AccessToken.id)
+    )
+    return result.scalar_one_or_none() is not None

@@ -1,0 +1,167 @@
+"""DataHub-style URNs: parse, format and validate. No I/O.
+
+Validation is syntactic and as lenient as DataHub's own docs: placeholder keys such as
+`urn:li:dataset:(abc)` are accepted, tuple keys are parsed where they have DataHub's shape.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Final
+
+MAX_URN_LENGTH: Final = 1000
+PREFIX: Final = "urn:li:"
+
+# URN entity type -> DataHub EntityType name.
+ASSET_ENTITY_TYPES: Final[dict[str, str]] = {
+    "dataset": "DATASET",
+    "dashboard": "DASHBOARD",
+    "chart": "CHART",
+    "dataFlow": "DATA_FLOW",
+    "dataJob": "DATA_JOB",
+}
+ACTOR_ENTITY_TYPES: Final[dict[str, str]] = {
+    "corpuser": "CORP_USER",
+    "corpGroup": "CORP_GROUP",
+}
+_INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+_ACTOR_NAME = re.compile(r"^[^\s(),]{1,200}$")
+
+
+class InvalidUrnError(ValueError):
+    """The text is not a URN this service accepts; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssetUrn:
+    urn: str
+    entity: str  # "dataset", "dashboard", ...
+    platform: str | None
+    name: str
+
+    @property
+    def entity_type(self) -> str:
+        return ASSET_ENTITY_TYPES[self.entity]
+
+
+def _check_text(urn: str) -> None:
+    if not urn:
+        raise InvalidUrnError("URN is empty")
+    if len(urn) > MAX_URN_LENGTH:
+        raise InvalidUrnError(f"URN is {len(urn)} characters long; the limit is {MAX_URN_LENGTH}")
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in urn):
+        raise InvalidUrnError(f"URN {urn!r} contains whitespace or control characters")
+    if not urn.startswith(PREFIX):
+        raise InvalidUrnError(f"URN {urn!r} must start with {PREFIX!r}")
+    depth = 0
+    for ch in urn:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            break
+    if depth != 0:
+        raise InvalidUrnError(f"URN {urn!r} has unbalanced parentheses")
+
+
+def split_tuple(key: str) -> list[str] | None:
+    """Split a `(a,b,c)` key on its top-level commas; None when the key is not a tuple."""
+    if not (key.startswith("(") and key.endswith(")")):
+        return None
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in key[1:-1]:
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        depth += (ch == "(") - (ch == ")")
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _entity_and_key(urn: str) -> tuple[str, str]:
+    rest = urn[len(PREFIX) :]
+    entity, sep, key = rest.partition(":")
+    if not sep or not entity:
+        raise InvalidUrnError(f"URN {urn!r} must look like urn:li:<entity type>:<key>")
+    if not key:
+        raise InvalidUrnError(f"URN {urn!r} has an empty key after urn:li:{entity}:")
+    return entity, key
+
+
+def _platform_of(part: str) -> str | None:
+    platform_prefix = "urn:li:dataPlatform:"
+    if part.startswith(platform_prefix) and len(part) > len(platform_prefix):
+        return part[len(platform_prefix) :]
+    return part or None
+
+
+def parse_asset_urn(urn: str) -> AssetUrn:
+    """Parse a dataset/dashboard/chart/dataFlow/dataJob URN, raising InvalidUrnError."""
+    _check_text(urn)
+    entity, key = _entity_and_key(urn)
+    if entity not in ASSET_ENTITY_TYPES:
+        known = ", ".join(ASSET_ENTITY_TYPES)
+        raise InvalidUrnError(
+            f"URN {urn!r} names entity type {entity!r}; incidents can be raised on: {known}"
+        )
+    parts = split_tuple(key)
+    platform: str | None = None
+    name = key
+    if parts is not None:
+        if any(not p for p in parts):
+            raise InvalidUrnError(f"URN {urn!r} has an empty part in its key {key!r}")
+        if entity == "dataset" and len(parts) == 3:  # noqa: PLR2004 - (platform, name, env)
+            platform, name = _platform_of(parts[0]), parts[1]
+        elif entity in {"dashboard", "chart"} and len(parts) == 2:  # noqa: PLR2004
+            platform, name = parts[0], parts[1]
+        elif entity == "dataFlow" and len(parts) == 3:  # noqa: PLR2004 - (orchestrator, flow, cluster)
+            platform, name = parts[0], parts[1]
+        elif entity == "dataJob" and len(parts) == 2:  # noqa: PLR2004 - (flow urn, job)
+            flow = split_tuple(_entity_and_key(parts[0])[1]) if parts[0].startswith(PREFIX) else None
+            platform = flow[0] if flow else None
+            name = parts[1]
+        else:
+            name = ",".join(parts)
+    return AssetUrn(urn=urn, entity=entity, platform=platform, name=name)
+
+
+def parse_actor_urn(urn: str) -> str:
+    """Validate a corpuser or corpGroup URN and return its entity type name."""
+    _check_text(urn)
+    entity, key = _entity_and_key(urn)
+    if entity not in ACTOR_ENTITY_TYPES:
+        raise InvalidUrnError(
+            f"URN {urn!r} is not a user or group; use urn:li:corpuser:<name> or "
+            "urn:li:corpGroup:<name>"
+        )
+    if not _ACTOR_NAME.match(key):
+        raise InvalidUrnError(f"URN {urn!r} has an invalid name {key!r}")
+    return ACTOR_ENTITY_TYPES[entity]
+
+
+def user_urn(name: str) -> str:
+    return f"{PREFIX}corpuser:{name}"
+
+
+def incident_urn(incident_id: str | None = None) -> str:
+    """`urn:li:incident:<id>`, with a fresh uuid4 when no caller-chosen id is given."""
+    if incident_id is None:
+        return f"{PREFIX}incident:{uuid.uuid4()}"
+    if not _INCIDENT_ID.match(incident_id):
+        raise InvalidUrnError(
+            f"incident id {incident_id!r} must be 1-200 characters of letters, digits, '.', "
+            "'_', ':' or '-', starting with a letter or digit"
+        )
+    return f"{PREFIX}incident:{incident_id}"
+
+
+def entity_of(urn: str) -> str | None:
+    """The entity segment of any urn:li: URN (e.g. "dataset", "incident"), or None."""
+    if not urn.startswith(PREFIX):
+        return None
+    entity, sep, _ = urn[len(PREFIX) :].partition(":")
+    return entity if sep and entity else None
