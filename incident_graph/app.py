@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> Starlette:
     view = GraphQLView(schema, settings=settings, db=db, writer=writer)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(db.write_engine)
         await writer.start()
         try:
@@ -50,7 +50,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/metrics", metrics.endpoint),
             *http_routes(),
         ],
-        middleware=[Middleware(metrics.middleware)],  # type: ignore[arg-type]
+        middleware=[Middleware(metrics.middleware)],
         lifespan=lifespan,
     )
     app.state.settings = settings

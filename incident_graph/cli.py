@@ -80,12 +80,15 @@ def _token_create(settings: Settings, args: argparse.Namespace) -> int:
     issued: IssuedToken = asyncio.run(
         _with_writer(
             settings,
-            lambda w: user_service.create_token(writer=w, user=args.user, role=role, token_name=args.name),
+            lambda w: user_service.create_token(
+                writer=w, user=args.user, role=role, label=args.name
+            ),
         )
     )
     if issued.role_changed_from is not None:
         print(
-            f"role of {issued.user} changed from {issued.role_changed_from.value} to {issued.role.value}",
+            f"role of {issued.user} changed from {issued.role_changed_from.value} "
+            f"to {issued.role.value}",
             file=sys.stderr,
         )
     print(f"token id {issued.token_id} for {issued.user} ({issued.role.value})", file=sys.stderr)
@@ -94,7 +97,9 @@ def _token_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _token_revoke(settings: Settings, args: argparse.Namespace) -> int:
-    asyncio.run(_with_writer(settings, lambda w: user_service.revoke_token(writer=w, token_id=args.id)))
+    asyncio.run(
+        _with_writer(settings, lambda w: user_service.revoke_token(writer=w, token_id=args.id))
+    )
     print(f"token {args.id} revoked")
     return 0
 
@@ -123,7 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="create a token; prints it on the last line")
     create.add_argument("--user", required=True, help="user name (created if new)")
-    create.add_argument("--role", choices=[r.value for r in Role], help="new users default to viewer")
+    create.add_argument(
+        "--role", choices=[r.value for r in Role], help="new users default to viewer"
+    )
     create.add_argument("--name", default="cli", help="a label for the token")
     create.set_defaults(run=_token_create)
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")

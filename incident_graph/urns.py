@@ -114,14 +114,16 @@ def parse_asset_urn(urn: str) -> AssetUrn:
     if parts is not None:
         if any(not p for p in parts):
             raise InvalidUrnError(f"URN {urn!r} has an empty part in its key {key!r}")
-        if entity == "dataset" and len(parts) == 3:  # noqa: PLR2004 - (platform, name, env)
+        if entity == "dataset" and len(parts) == 3:
             platform, name = _platform_of(parts[0]), parts[1]
-        elif entity in {"dashboard", "chart"} and len(parts) == 2:  # noqa: PLR2004
+        elif (entity in {"dashboard", "chart"} and len(parts) == 2) or (
+            entity == "dataFlow" and len(parts) == 3
+        ):
             platform, name = parts[0], parts[1]
-        elif entity == "dataFlow" and len(parts) == 3:  # noqa: PLR2004 - (orchestrator, flow, cluster)
-            platform, name = parts[0], parts[1]
-        elif entity == "dataJob" and len(parts) == 2:  # noqa: PLR2004 - (flow urn, job)
-            flow = split_tuple(_entity_and_key(parts[0])[1]) if parts[0].startswith(PREFIX) else None
+        elif entity == "dataJob" and len(parts) == 2:
+            flow = (
+                split_tuple(_entity_and_key(parts[0])[1]) if parts[0].startswith(PREFIX) else None
+            )
             platform = flow[0] if flow else None
             name = parts[1]
         else:

@@ -27,7 +27,7 @@ def _refusal(status: int, message: str, code: str, request_id: str) -> JSONRespo
         graphql_error_body(message, code),
         status_code=status,
         headers={"X-Request-Id": request_id}
-        | ({"WWW-Authenticate": "Bearer"} if status == 401 else {}),  # noqa: PLR2004
+        | ({"WWW-Authenticate": "Bearer"} if status == 401 else {}),
     )
 
 

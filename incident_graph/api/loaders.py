@@ -80,7 +80,11 @@ class Loaders:
                     session, asset_ids=asset_ids, flt=flt, start=start, count=count
                 )
             wanted = {i for group in pages.values() for _, ids in group.values() for i in ids}
-            rows = await incident_store.get_incidents_by_ids(session, ids=list(wanted)) if wanted else []
+            rows = (
+                await incident_store.get_incidents_by_ids(session, ids=list(wanted))
+                if wanted
+                else []
+            )
         by_id = {row.id: row for row in rows}
         out: list[IncidentPage] = []
         for key in keys:

@@ -21,7 +21,7 @@ class CanWrite(BasePermission):
     message = "this token's role can only read; ask an admin for an editor token"
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - strawberry reads a class attribute
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:  # noqa: ARG002
         return info.context.principal.role.can_write
 
 
@@ -75,7 +75,9 @@ class Mutation:
         permission_classes=[CanWrite],
         description="Change the given fields of an incident; omitted fields stay as they are.",
     )
-    async def update_incident(self, info: Info, urn: str, input: UpdateIncidentInput) -> bool | None:
+    async def update_incident(
+        self, info: Info, urn: str, input: UpdateIncidentInput
+    ) -> bool | None:
         status = _given(input.status)
         spec = rules.build_update(
             title=_given(input.title),

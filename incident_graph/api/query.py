@@ -17,6 +17,7 @@ from incident_graph.api.types.assets import (
 )
 from incident_graph.api.types.entity import Entity
 from incident_graph.api.types.incident import Incident
+from incident_graph.api.types.scalars import Long
 from incident_graph.api.types.search import (
     AggregationMetadata,
     FacetFilterInput,
@@ -50,6 +51,11 @@ async def _asset(info: Info, urn: str, entity: str) -> DataAsset | None:
         )
     row = await info.context.loaders.asset_by_urn.load(urn)
     return None if row is None else asset_from_row(row)
+
+
+async def _incident(info: Info, urn: str) -> Incident | None:
+    row = await info.context.loaders.incident_by_urn.load(urn)
+    return None if row is None else Incident.from_row(row)
 
 
 def _raw(criteria: list[FacetFilterInput]) -> list[RawCriterion]:
@@ -97,14 +103,13 @@ class Query:
 
     @strawberry.field(description="An incident by URN; null when unknown.")
     async def incident(self, info: Info, urn: str) -> Incident | None:
-        row = await info.context.loaders.incident_by_urn.load(urn)
-        return None if row is None else Incident.from_row(row)
+        return await _incident(info, urn)
 
     @strawberry.field(description="Any known entity (asset or incident) by URN.")
     async def entity(self, info: Info, urn: str) -> Entity | None:
         kind = urns.entity_of(urn)
         if kind == "incident":
-            return await self.incident(info, urn)
+            return await _incident(info, urn)
         if kind in urns.ASSET_ENTITY_TYPES:
             return await _asset(info, urn, kind)
         raise BadUserInputError(
@@ -142,14 +147,18 @@ class Query:
             count=len(hits.assets),
             total=hits.total,
             search_results=[
-                SearchResult(entity=asset_from_row(a), matched_fields=_matched(input.query, a.name, a.urn))
+                SearchResult(
+                    entity=asset_from_row(a), matched_fields=_matched(input.query, a.name, a.urn)
+                )
                 for a in hits.assets
             ],
             facets=[
                 FacetMetadata(
                     field=field,
                     display_name=_FACET_NAMES.get(field),
-                    aggregations=[AggregationMetadata(value=v, count=n) for v, n in counts.items()],
+                    aggregations=[
+                        AggregationMetadata(value=v, count=Long(n)) for v, n in counts.items()
+                    ],
                 )
                 for field, counts in hits.facets.items()
             ],

@@ -39,7 +39,9 @@ async def ready(request: Request) -> Response:
             await conn.execute(text("SELECT 1"))
         revision = await current_revision(db.read_engine)
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", said plainly
-        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "reason": type(exc).__name__}, status_code=503
+        )
     head = head_revision()
     if revision != head:
         return JSONResponse(

@@ -7,6 +7,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from incident_graph.api.errors import is_internal, log
@@ -16,6 +17,7 @@ from incident_graph.api.query import Query
 from incident_graph.api.types.assets import ASSET_CLASSES
 from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
 from incident_graph.api.types.inputs import UpdateIncidentStatusInput
+from incident_graph.api.types.scalars import SCALARS
 
 # Distinct query texts kept parsed and validated; pipelines send a handful of shapes.
 CACHE_SIZE = 1024
@@ -43,7 +45,15 @@ def build_schema() -> IncidentSchema:
     return IncidentSchema(
         query=Query,
         mutation=Mutation,
-        types=[*ASSET_CLASSES.values(), CorpUser, CorpGroup, Assertion, OtherEntity, UpdateIncidentStatusInput],
+        types=[
+            *ASSET_CLASSES.values(),
+            CorpUser,
+            CorpGroup,
+            Assertion,
+            OtherEntity,
+            UpdateIncidentStatusInput,
+        ],
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             InputTypeAliases,
             partial(ParserCache, maxsize=CACHE_SIZE),

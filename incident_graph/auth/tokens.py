@@ -7,7 +7,7 @@ import hmac
 import secrets
 from typing import Final
 
-TOKEN_PREFIX: Final = "igt_"
+TOKEN_PREFIX: Final = "igt_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 TOKEN_BYTES: Final = 32
 
 

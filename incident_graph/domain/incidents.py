@@ -86,10 +86,10 @@ class RaiseSpec:
 class UpdateSpec:
     """Fields an update sets; KEEP means the caller did not give that field."""
 
-    title: str | None | _Keep = KEEP
-    description: str | None | _Keep = KEEP
-    priority: IncidentPriority | None | _Keep = KEEP
-    started_at: int | None | _Keep = KEEP
+    title: str | _Keep | None = KEEP
+    description: str | _Keep | None = KEEP
+    priority: IncidentPriority | _Keep | None = KEEP
+    started_at: int | _Keep | None = KEEP
     assignees: tuple[str, ...] | _Keep = KEEP
     assets: tuple[urns.AssetUrn, ...] | _Keep = KEEP
     status: StatusSpec | _Keep = KEEP
@@ -150,7 +150,9 @@ def check_status(status: StatusSpec) -> StatusSpec:
 
 def _check_started_at(started_at: int | None) -> int | None:
     if started_at is not None and started_at < 0:
-        raise BadUserInputError(f"startedAt is epoch milliseconds and cannot be negative, got {started_at}")
+        raise BadUserInputError(
+            f"startedAt is epoch milliseconds and cannot be negative, got {started_at}"
+        )
     return started_at
 
 
@@ -208,13 +210,13 @@ def build_raise(
 
 def build_update(
     *,
-    title: str | None | _Keep = KEEP,
-    description: str | None | _Keep = KEEP,
-    priority: IncidentPriority | None | _Keep = KEEP,
-    started_at: int | None | _Keep = KEEP,
-    assignee_urns: list[str] | None | _Keep = KEEP,
-    resource_urns: list[str] | None | _Keep = KEEP,
-    status: StatusSpec | None | _Keep = KEEP,
+    title: str | _Keep | None = KEEP,
+    description: str | _Keep | None = KEEP,
+    priority: IncidentPriority | _Keep | None = KEEP,
+    started_at: int | _Keep | None = KEEP,
+    assignee_urns: list[str] | _Keep | None = KEEP,
+    resource_urns: list[str] | _Keep | None = KEEP,
+    status: StatusSpec | _Keep | None = KEEP,
 ) -> UpdateSpec:
     """Validate an updateIncident request. Null lists and a null status mean "leave as is"."""
     spec = UpdateSpec(
@@ -227,14 +229,26 @@ def build_update(
         priority=priority,
         started_at=started_at if started_at is KEEP else _check_started_at(started_at),
         assignees=(
-            KEEP if assignee_urns is KEEP or assignee_urns is None else check_assignees(assignee_urns)
+            KEEP
+            if assignee_urns is KEEP or assignee_urns is None
+            else check_assignees(assignee_urns)
         ),
-        assets=KEEP if resource_urns is KEEP or resource_urns is None else check_assets(resource_urns),
+        assets=KEEP
+        if resource_urns is KEEP or resource_urns is None
+        else check_assets(resource_urns),
         status=KEEP if status is KEEP or status is None else check_status(status),
     )
     changed = tuple(
         name
-        for name in ("title", "description", "priority", "started_at", "assignees", "assets", "status")
+        for name in (
+            "title",
+            "description",
+            "priority",
+            "started_at",
+            "assignees",
+            "assets",
+            "status",
+        )
         if getattr(spec, name) is not KEEP
     )
     if not changed:

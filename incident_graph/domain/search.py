@@ -48,15 +48,13 @@ def _criterion(raw: RawCriterion) -> Criterion:
     if raw.field == HAS_ACTIVE_INCIDENTS:
         bad = [v for v in values if v.lower() not in _BOOLEANS]
         if bad:
-            raise BadUserInputError(f"hasActiveIncidents takes \"true\" or \"false\", not {bad[0]!r}")
+            raise BadUserInputError(f'hasActiveIncidents takes "true" or "false", not {bad[0]!r}')
         values = tuple(v.lower() for v in values)
     if raw.field == ENTITY_TYPE:
         known = set(ASSET_ENTITY_TYPES.values())
         bad = [v for v in values if v.upper() not in known]
         if bad:
-            raise BadUserInputError(
-                f"_entityType takes {', '.join(sorted(known))}, not {bad[0]!r}"
-            )
+            raise BadUserInputError(f"_entityType takes {', '.join(sorted(known))}, not {bad[0]!r}")
         values = tuple(v.upper() for v in values)
     if raw.field == PLATFORM:
         values = tuple(v.removeprefix("urn:li:dataPlatform:") for v in values)

@@ -31,12 +31,12 @@ def _check_name(name: str) -> None:
     try:
         parse_actor_urn(user_urn(name))
     except InvalidUrnError as exc:
-        raise BadUserInputError(f"bad user name {name!r}: no spaces, commas or parentheses") from exc
+        raise BadUserInputError(
+            f"bad user name {name!r}: no spaces, commas or parentheses"
+        ) from exc
 
 
-async def _issue(
-    session: AsyncSession, *, user: str, role: Role | None, token_name: str
-) -> IssuedToken:
+async def _issue(session: AsyncSession, *, user: str, role: Role | None, label: str) -> IssuedToken:
     now = now_ms()
     existing = await user_store.get_user(session, name=user)
     changed_from: Role | None = None
@@ -53,7 +53,7 @@ async def _issue(
     token_id = await user_store.insert_token(
         session,
         user_id=user_id,
-        name=token_name,
+        name=label,
         token_hash=hash_secret(secret),
         now_ms=now,
         expires_ms=None,
@@ -62,13 +62,13 @@ async def _issue(
 
 
 async def create_token(
-    *, writer: Writer, user: str, role: Role | None, token_name: str = "cli"
+    *, writer: Writer, user: str, role: Role | None, label: str = "cli"
 ) -> IssuedToken:
     """Issue a token for a user, creating the user (viewer unless a role is given)."""
     _check_name(user)
 
     async def unit(session: AsyncSession) -> IssuedToken:
-        return await _issue(session, user=user, role=role, token_name=token_name)
+        return await _issue(session, user=user, role=role, label=label)
 
     return await writer.run(unit)
 
@@ -79,7 +79,7 @@ async def bootstrap_admin(*, writer: Writer) -> IssuedToken | None:
     async def unit(session: AsyncSession) -> IssuedToken | None:
         if await user_store.count_users(session):
             return None
-        return await _issue(session, user=FIRST_ADMIN, role=Role.ADMIN, token_name="first-admin")
+        return await _issue(session, user=FIRST_ADMIN, role=Role.ADMIN, label="first-admin")
 
     return await writer.run(unit)
 
@@ -99,7 +99,9 @@ async def authenticate(*, db: Database, secret: str) -> Principal:
     async with db.reading() as session:
         found = await user_store.find_token(session, token_hash=hash_secret(secret))
     if found is None or not matches(secret, found[0].token_hash):
-        raise UnauthenticatedError("the bearer token is not valid; create one with `incident-graph token create`")
+        raise UnauthenticatedError(
+            "the bearer token is not valid; create one with `incident-graph token create`"
+        )
     token, user = found
     if token.revoked_ms is not None:
         raise UnauthenticatedError("the bearer token has been revoked; create a new one")

@@ -13,6 +13,6 @@ from incident_graph.store.tables import Base
 
 def insert_ignore(session: AsyncSession, table: type[Base], rows: list[dict[str, Any]]) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).values(rows).on_conflict_do_nothing()
     return sqlite.insert(table).values(rows).on_conflict_do_nothing()

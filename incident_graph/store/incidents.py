@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.domain.enums import EventKind, IncidentStage, IncidentState, IncidentPriority
+from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
 from incident_graph.domain.health import ActiveIncidents
 from incident_graph.domain.incidents import RaiseSpec, StatusSpec
 from incident_graph.store.dialect import insert_ignore
@@ -80,7 +80,13 @@ async def insert_incident(
     incident_id = (await session.execute(stmt)).scalar_one_or_none()
     if incident_id is None:
         return None
-    await _link_assets(session, incident_id=incident_id, asset_ids=[asset_ids[a.urn] for a in spec.assets], state=spec.status.state, created_ms=now_ms)
+    await _link_assets(
+        session,
+        incident_id=incident_id,
+        asset_ids=[asset_ids[a.urn] for a in spec.assets],
+        state=spec.status.state,
+        created_ms=now_ms,
+    )
     await _set_assignees(session, incident_id=incident_id, assignees=spec.assignees)
     await add_event(
         session,
@@ -119,7 +125,9 @@ async def _link_assets(
 async def _set_assignees(
     session: AsyncSession, *, incident_id: int, assignees: Sequence[str]
 ) -> None:
-    await session.execute(delete(IncidentAssignee).where(IncidentAssignee.incident_id == incident_id))
+    await session.execute(
+        delete(IncidentAssignee).where(IncidentAssignee.incident_id == incident_id)
+    )
     if assignees:
         await session.execute(
             insert_ignore(

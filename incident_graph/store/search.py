@@ -82,10 +82,14 @@ async def search_assets(
     if entity_types:
         conditions.append(Asset.entity_type.in_(entity_types))
     if groups:
-        conditions.append(or_(*(and_(*(_condition(c) for c in g)) if g else true() for g in groups)))
+        conditions.append(
+            or_(*(and_(*(_condition(c) for c in g)) if g else true() for g in groups))
+        )
     where = and_(*conditions) if conditions else true()
 
-    total = int((await session.execute(select(func.count()).select_from(Asset).where(where))).scalar_one())
+    total = int(
+        (await session.execute(select(func.count()).select_from(Asset).where(where))).scalar_one()
+    )
     assets: list[Asset] = []
     if count and total > start:
         result = await session.scalars(
@@ -109,4 +113,3 @@ async def search_assets(
             )
             facets[field].update({str(v): int(n) for v, n in rows.tuples()})
     return AssetHits(total=total, assets=assets, facets=facets)
-

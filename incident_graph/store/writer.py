@@ -116,7 +116,9 @@ class Writer:
             else:
                 # The shared commit failed (deadlock, serialization, I/O): retry each alone so
                 # one unit's trouble never becomes another request's error.
-                log.warning("group commit of %d units failed (%s); retrying singly", len(batch), exc)
+                log.warning(
+                    "group commit of %d units failed (%s); retrying singly", len(batch), exc
+                )
                 for job in batch:
                     job.result, job.error = None, None
                     try:

@@ -7,7 +7,12 @@ import strawberry
 from incident_graph.api.context import Info
 from incident_graph.api.loaders import PageKey
 from incident_graph.api.types.entity import Entity, register_asset_type
-from incident_graph.api.types.enums import EntityType, IncidentPriority, IncidentStage, IncidentState
+from incident_graph.api.types.enums import (
+    EntityType,
+    IncidentPriority,
+    IncidentStage,
+    IncidentState,
+)
 from incident_graph.api.types.health import Health
 from incident_graph.api.types.incident import EntityIncidentsResult, Incident
 from incident_graph.domain import incidents as rules

@@ -1,4 +1,8 @@
-"""GraphQL enums: DataHub's names and values."""
+"""GraphQL enums: DataHub's names and values.
+
+The incident enums are the domain's own classes, registered with strawberry here so the API
+and the rules share one definition.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,22 @@ from enum import Enum
 
 import strawberry
 
-from incident_graph.domain import enums as domain
+from incident_graph.domain.enums import (
+    IncidentPriority,
+    IncidentSourceType,
+    IncidentStage,
+    IncidentState,
+    IncidentType,
+)
 
-IncidentType = strawberry.enum(domain.IncidentType, name="IncidentType")
-IncidentState = strawberry.enum(domain.IncidentState, name="IncidentState")
-IncidentStage = strawberry.enum(domain.IncidentStage, name="IncidentStage")
-IncidentPriority = strawberry.enum(domain.IncidentPriority, name="IncidentPriority")
-IncidentSourceType = strawberry.enum(domain.IncidentSourceType, name="IncidentSourceType")
+for _domain_enum in (
+    IncidentType,
+    IncidentState,
+    IncidentStage,
+    IncidentPriority,
+    IncidentSourceType,
+):
+    strawberry.enum(_domain_enum)
 
 
 @strawberry.enum(description="The kind of an entity, as DataHub names it.")
@@ -31,7 +44,7 @@ class EntityType(Enum):
 
 @strawberry.enum
 class HealthStatus(Enum):
-    PASS = "PASS"
+    PASS = "PASS"  # noqa: S105 - a health status, not a password
     WARN = "WARN"
     FAIL = "FAIL"
 
@@ -54,3 +67,16 @@ class FilterOperator(Enum):
     LESS_THAN_OR_EQUAL_TO = "LESS_THAN_OR_EQUAL_TO"
     START_WITH = "START_WITH"
     END_WITH = "END_WITH"
+
+
+__all__ = [
+    "EntityType",
+    "FilterOperator",
+    "HealthStatus",
+    "HealthStatusType",
+    "IncidentPriority",
+    "IncidentSourceType",
+    "IncidentStage",
+    "IncidentState",
+    "IncidentType",
+]

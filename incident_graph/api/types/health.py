@@ -40,7 +40,9 @@ class Health:
                 count=details.count,
                 latest_incident_urn=details.latest_urn,
                 latest_incident_title=details.latest_title,
-                last_activity_at=details.last_activity_at,
+                last_activity_at=(
+                    None if details.last_activity_at is None else Long(details.last_activity_at)
+                ),
                 active_incident_urns=list(details.urns),
             ),
         )

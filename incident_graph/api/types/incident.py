@@ -65,17 +65,11 @@ class Incident(Entity):
 
     @strawberry.field(description="The status of the incident.")
     def incident_status(self) -> IncidentStatus:
-        row = self.row
-        return IncidentStatus(
-            state=IncidentState(row.state),
-            stage=IncidentStage(row.stage) if row.stage else None,
-            message=row.status_message,
-            last_updated=AuditStamp(time=row.status_time_ms, actor=row.status_actor),
-        )
+        return _status(self.row)
 
     @strawberry.field(deprecation_reason="Use incidentStatus instead.")
     def status(self) -> IncidentStatus:
-        return self.incident_status()
+        return _status(self.row)
 
     @strawberry.field
     def priority(self) -> IncidentPriority | None:
@@ -106,15 +100,24 @@ class Incident(Entity):
 
     @strawberry.field(description="When the problem actually started (epoch ms), if known.")
     def started_at(self) -> Long | None:
-        return self.row.started_at_ms
+        return None if self.row.started_at_ms is None else Long(self.row.started_at_ms)
 
     @strawberry.field(description="When and by whom the incident was raised.")
     def created(self) -> AuditStamp:
-        return AuditStamp(time=self.row.created_ms, actor=self.row.created_actor)
+        return AuditStamp(time=Long(self.row.created_ms), actor=self.row.created_actor)
 
     @strawberry.field(description="Changes so far; grows by one with every change.")
     def version(self) -> int:
         return self.row.version
+
+
+def _status(row: IncidentRow) -> IncidentStatus:
+    return IncidentStatus(
+        state=IncidentState(row.state),
+        stage=IncidentStage(row.stage) if row.stage else None,
+        message=row.status_message,
+        last_updated=AuditStamp(time=Long(row.status_time_ms), actor=row.status_actor),
+    )
 
 
 @strawberry.type(description="A page of an asset's incidents, newest first.")

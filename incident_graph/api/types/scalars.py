@@ -1,10 +1,13 @@
-"""DataHub's custom scalars."""
+"""DataHub's custom scalars, as NewTypes mapped to scalar definitions in the schema config."""
 
 from __future__ import annotations
 
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+Long = NewType("Long", int)
 
 
 def _parse_long(value: object) -> int:
@@ -13,10 +16,11 @@ def _parse_long(value: object) -> int:
     return value
 
 
-Long = strawberry.scalar(
-    NewType("Long", int),
-    name="Long",
-    description="A 64-bit whole number; DataHub uses it for epoch-millisecond times.",
-    serialize=int,
-    parse_value=_parse_long,
-)
+SCALARS: dict[object, ScalarDefinition] = {
+    Long: strawberry.scalar(
+        name="Long",
+        description="A 64-bit whole number; DataHub uses it for epoch-millisecond times.",
+        serialize=int,
+        parse_value=_parse_long,
+    )
+}

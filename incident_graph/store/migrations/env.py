@@ -6,7 +6,9 @@ from incident_graph.store.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through `incident-graph migrate`, which supplies a connection")
+    raise RuntimeError(
+        "run migrations through `incident-graph migrate`, which supplies a connection"
+    )
 
 context.configure(
     connection=connection,
