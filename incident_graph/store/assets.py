@@ -32,7 +32,7 @@ async def ensure_assets(
     found = await session.execute(
         select(Asset.urn, Asset.id).where(Asset.urn.in_([a.urn for a in ordered]))
     )
-    return dict(found.tuples().all())
+    return dict(found.all())
 
 
 async def get_assets_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> list[Asset]:

@@ -262,7 +262,7 @@ async def assignees_by_incident(
         .order_by(IncidentAssignee.incident_id, IncidentAssignee.position)
     )
     out: dict[int, list[str]] = defaultdict(list)
-    for incident_id, urn in rows.tuples():
+    for incident_id, urn in rows:
         out[incident_id].append(urn)
     return out
 
@@ -303,7 +303,7 @@ async def incident_pages(
         .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
         .group_by(IncidentAsset.asset_id)
     )
-    totals = dict(totals_rows.tuples().all())
+    totals = dict(totals_rows.all())
     pages: dict[int, tuple[int, list[int]]] = {a: (totals.get(a, 0), []) for a in asset_ids}
     wanted = [a for a in asset_ids if totals.get(a, 0) > start]
     if count == 0 or not wanted:
@@ -335,7 +335,7 @@ async def incident_pages(
             .where(ranked.c.rank > start, ranked.c.rank <= start + count)
             .order_by(ranked.c.asset_id, ranked.c.rank)
         )
-    for asset_id, incident_id in rows.tuples():
+    for asset_id, incident_id in rows:
         pages[asset_id][1].append(incident_id)
     return pages
 
@@ -359,7 +359,7 @@ async def active_by_asset(
         .order_by(IncidentAsset.asset_id, IncidentAsset.created_ms.desc(), Incident.id.desc())
     )
     grouped: dict[int, list[tuple[str, str | None, int]]] = defaultdict(list)
-    for asset_id, urn, title, updated in rows.tuples():
+    for asset_id, urn, title, updated in rows:
         grouped[asset_id].append((urn, title, updated))
     out: dict[int, ActiveIncidents] = {}
     for asset_id in asset_ids:
@@ -387,6 +387,6 @@ async def assets_by_incident(
         .order_by(IncidentAsset.incident_id, IncidentAsset.position)
     )
     out: dict[int, list[Asset]] = defaultdict(list)
-    for incident_id, asset in rows.tuples():
+    for incident_id, asset in rows:
         out[incident_id].append(asset)
     return out

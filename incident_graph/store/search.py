@@ -109,7 +109,10 @@ async def search_assets(
             (PLATFORM, Asset.platform),
         ):
             rows = await session.execute(
-                select(column, func.count()).where(where, column.isnot(None)).group_by(column)
+                select(column, func.count())
+                .select_from(Asset)
+                .where(where, column.isnot(None))
+                .group_by(column)
             )
-            facets[field].update({str(v): int(n) for v, n in rows.tuples()})
+            facets[field].update({str(v): int(n) for v, n in rows})
     return AssetHits(total=total, assets=assets, facets=facets)

@@ -1,0 +1,74 @@
+"""Shared fixtures: every behaviour runs on SQLite and on PostgreSQL, over HTTP to the real app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from helpers import Api
+from postgres_server import PostgresServer, execute, find_server
+
+from incident_graph.app import create_app
+from incident_graph.config import Settings
+from incident_graph.domain.enums import Role
+from incident_graph.services.users import create_token
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    server = find_server()
+    if server is None and os.environ.get("CI") == "true":
+        pytest.fail("CI needs PostgreSQL: no server on 127.0.0.1:5432 and no initdb to start one")
+    yield server
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(
+    backend: str, tmp_path: object, postgres: PostgresServer | None, session_tag: str
+) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        return
+    if postgres is None:
+        pytest.skip("no PostgreSQL server could be found or started")
+    name = f"igt_{session_tag}_{uuid.uuid4().hex[:10]}"
+    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"'))
+    yield postgres.database_url(name)
+    asyncio.run(execute(postgres.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    """The real ASGI app (lifespan run, so migrated and with its writer) and three tokens."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        writer = app.state.writer
+        tokens = {
+            role: (await create_token(writer=writer, user=f"{role.value}-user", role=role)).secret
+            for role in Role
+        }
+        async with Api.connect(app, tokens) as client:
+            yield client

@@ -1,0 +1,113 @@
+"""A small GraphQL client over httpx for the tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from incident_graph.domain.enums import Role
+
+DATASET = "urn:li:dataset:(urn:li:dataPlatform:kafka,SampleKafkaDataset,PROD)"
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    tokens: dict[Role, str]
+    app: Starlette | None = None
+
+    @classmethod
+    @asynccontextmanager
+    async def connect(cls, app: Starlette, tokens: dict[Role, str]) -> AsyncIterator[Api]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield cls(http=http, tokens=tokens, app=app)
+
+    def headers(self, role: Role | None = Role.EDITOR) -> dict[str, str]:
+        return {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+    ) -> httpx.Response:
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        return await self.http.post("/api/graphql", json=body, headers=self.headers(role))
+
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+    ) -> dict[str, Any]:
+        """Run an operation that must succeed; returns `data`."""
+        response = await self.post(query, variables, role=role)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def error(
+        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+    ) -> dict[str, Any]:
+        """Run an operation that must fail; returns its first error."""
+        response = await self.post(query, variables, role=role)
+        body = response.json()
+        assert body.get("errors"), body
+        return body["errors"][0]
+
+    async def raise_incident(self, **fields: Any) -> str:
+        payload: dict[str, Any] = {"type": "OPERATIONAL", "resourceUrn": DATASET} | fields
+        data = await self.gql(
+            "mutation($input: RaiseIncidentInput!) { raiseIncident(input: $input) }",
+            {"input": payload},
+        )
+        return str(data["raiseIncident"])
+
+    async def resolve(self, urn: str, message: str = "fixed") -> None:
+        await self.gql(
+            "mutation($urn: String!, $input: IncidentStatusInput!) "
+            "{ updateIncidentStatus(urn: $urn, input: $input) }",
+            {"urn": urn, "input": {"state": "RESOLVED", "message": message}},
+        )
+
+    async def incident(self, urn: str) -> dict[str, Any]:
+        data = await self.gql(
+            """query($urn: String!) { incident(urn: $urn) {
+                urn type incidentType customType title description priority startedAt version
+                incidentStatus { state stage message lastUpdated { time actor } }
+                status { state }
+                assignees { __typename ... on CorpUser { urn } ... on CorpGroup { urn } }
+                entity { urn type }
+                entities { urn type }
+                source { type source { urn type } }
+                created { time actor }
+            } }""",
+            {"urn": urn},
+        )
+        return data["incident"]  # type: ignore[no-any-return]
+
+    async def asset_incidents(
+        self, urn: str = DATASET, args: str = "", entity: str = "dataset"
+    ) -> dict[str, Any]:
+        data = await self.gql(
+            f"""query($urn: String!) {{ {entity}(urn: $urn) {{
+                incidents{f"({args})" if args else ""} {{ start count total incidents {{ urn title }} }}
+            }} }}""",
+            {"urn": urn},
+        )
+        return data[entity]["incidents"]  # type: ignore[no-any-return]
+
+    async def health(self, urn: str = DATASET, entity: str = "dataset") -> dict[str, Any]:
+        data = await self.gql(
+            f"""query($urn: String!) {{ {entity}(urn: $urn) {{ health {{
+                type status message causes
+                activeIncidentHealthDetails {{
+                    count latestIncidentUrn latestIncidentTitle lastActivityAt activeIncidentUrns
+                }}
+            }} }} }}""",
+            {"urn": urn},
+        )
+        return data[entity]["health"][0]  # type: ignore[no-any-return]
