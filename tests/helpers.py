@@ -32,7 +32,11 @@ class Api:
         return {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: Role | None = Role.EDITOR,
     ) -> httpx.Response:
         body: dict[str, Any] = {"query": query}
         if variables is not None:
@@ -40,7 +44,11 @@ class Api:
         return await self.http.post("/api/graphql", json=body, headers=self.headers(role))
 
     async def gql(
-        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: Role | None = Role.EDITOR,
     ) -> dict[str, Any]:
         """Run an operation that must succeed; returns `data`."""
         response = await self.post(query, variables, role=role)
@@ -50,7 +58,11 @@ class Api:
         return body["data"]
 
     async def error(
-        self, query: str, variables: dict[str, Any] | None = None, *, role: Role | None = Role.EDITOR
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: Role | None = Role.EDITOR,
     ) -> dict[str, Any]:
         """Run an operation that must fail; returns its first error."""
         response = await self.post(query, variables, role=role)

@@ -34,7 +34,15 @@ class PostgresServer:
     def stop(self) -> None:
         if self.cleanup_dir and self.pg_ctl:
             subprocess.run(
-                [*(self.run_as or []), self.pg_ctl, "-D", f"{self.cleanup_dir}/data", "-m", "immediate", "stop"],
+                [
+                    *(self.run_as or []),
+                    self.pg_ctl,
+                    "-D",
+                    f"{self.cleanup_dir}/data",
+                    "-m",
+                    "immediate",
+                    "stop",
+                ],
                 check=False,
                 capture_output=True,
             )

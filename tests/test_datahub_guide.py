@@ -92,7 +92,9 @@ TUTORIAL_QUERY = """query getAssetIncidents {
   }
 }"""
 
-URN = re.compile(r"^urn:li:incident:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+URN = re.compile(
+    r"^urn:li:incident:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+)
 
 
 async def test_beta_guide_curl_raise_body_verbatim(api: Api) -> None:
@@ -182,7 +184,11 @@ async def test_variables_typed_with_either_status_input_name(api: Api) -> None:
         )
         assert data == {"updateIncidentStatus": "true"}
         status = (await api.incident(urn))["incidentStatus"]
-        assert (status["state"], status["stage"], status["message"]) == ("RESOLVED", "FIXED", "done")
+        assert (status["state"], status["stage"], status["message"]) == (
+            "RESOLVED",
+            "FIXED",
+            "done",
+        )
 
 
 async def test_full_datahub_raise_input(api: Api) -> None:
@@ -254,5 +260,11 @@ async def test_every_asset_type_has_incidents_and_health(api: Api) -> None:
 
 async def test_viewer_reads_what_editor_wrote(api: Api) -> None:
     await api.raise_incident(title="seen by viewers")
-    data = await api.gql(BETA_QUERY.replace("urn:li:dataset:(abc)", "urn:li:dataset:(urn:li:dataPlatform:kafka,SampleKafkaDataset,PROD)"), role=Role.VIEWER)
+    data = await api.gql(
+        BETA_QUERY.replace(
+            "urn:li:dataset:(abc)",
+            "urn:li:dataset:(urn:li:dataPlatform:kafka,SampleKafkaDataset,PROD)",
+        ),
+        role=Role.VIEWER,
+    )
     assert data["dataset"]["incidents"]["total"] == 1

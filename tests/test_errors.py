@@ -67,7 +67,7 @@ async def test_unknown_incident_is_not_found_for_every_write(api: Api) -> None:
     before = await _state(api)
     missing = "urn:li:incident:does-not-exist"
     status = await api.error(
-        'mutation($u: String!) { updateIncidentStatus(urn: $u, input: {state: RESOLVED}) }',
+        "mutation($u: String!) { updateIncidentStatus(urn: $u, input: {state: RESOLVED}) }",
         {"u": missing},
     )
     update = await api.error(
@@ -214,7 +214,9 @@ async def test_internal_errors_are_masked_with_a_request_id(
     def explode(self: Any) -> None:
         raise RuntimeError("secret detail: password=hunter2")
 
-    monkeypatch.setattr(incident_types.Incident, "from_row", classmethod(lambda cls, row: explode(row)))
+    monkeypatch.setattr(
+        incident_types.Incident, "from_row", classmethod(lambda cls, row: explode(row))
+    )
     response = await api.post("query($u: String!) { incident(urn: $u) { urn } }", {"u": urn})
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "INTERNAL"

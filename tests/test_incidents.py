@@ -84,8 +84,12 @@ async def test_stage_priority_and_assignee_filters(api: Api) -> None:
         assigneeUrns=["urn:li:corpGroup:eng"],
     )
     c = await api.raise_incident()
-    assert [i["urn"] for i in (await api.asset_incidents(args="priority: HIGH"))["incidents"]] == [a]
-    assert [i["urn"] for i in (await api.asset_incidents(args="stage: INVESTIGATION"))["incidents"]] == [b]
+    assert [i["urn"] for i in (await api.asset_incidents(args="priority: HIGH"))["incidents"]] == [
+        a
+    ]
+    assert [
+        i["urn"] for i in (await api.asset_incidents(args="stage: INVESTIGATION"))["incidents"]
+    ] == [b]
     both = await api.asset_incidents(
         args='assigneeUrns: ["urn:li:corpuser:ann", "urn:li:corpGroup:eng"]'
     )
@@ -107,9 +111,16 @@ async def test_update_incident_changes_only_given_fields(api: Api) -> None:
         {"u": urn},
     )
     incident = await api.incident(urn)
-    assert (incident["title"], incident["description"], incident["priority"]) == ("t1", "d0", "CRITICAL")
+    assert (incident["title"], incident["description"], incident["priority"]) == (
+        "t1",
+        "d0",
+        "CRITICAL",
+    )
     assert incident["startedAt"] == 1000
-    assert [a["urn"] for a in incident["assignees"]] == ["urn:li:corpuser:ann", "urn:li:corpuser:bob"]
+    assert [a["urn"] for a in incident["assignees"]] == [
+        "urn:li:corpuser:ann",
+        "urn:li:corpuser:bob",
+    ]
     await api.gql(
         "mutation($u: String!) { updateIncident(urn: $u, input: {assigneeUrns: []}) }", {"u": urn}
     )
@@ -136,7 +147,11 @@ async def test_update_incident_moves_assets_and_status(api: Api) -> None:
     moved = await api.asset_incidents(OTHER, args="state: RESOLVED")
     assert [i["urn"] for i in moved["incidents"]] == [urn]
     status = (await api.incident(urn))["incidentStatus"]
-    assert (status["state"], status["stage"], status["message"]) == ("RESOLVED", "FIXED", "moved and fixed")
+    assert (status["state"], status["stage"], status["message"]) == (
+        "RESOLVED",
+        "FIXED",
+        "moved and fixed",
+    )
     assert (await api.health(OTHER))["status"] == "PASS"
 
 
