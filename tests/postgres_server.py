@@ -7,7 +7,6 @@ auth); else a temporary cluster. None when there is no way to get one.
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
 import shutil
 import socket
@@ -15,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 
@@ -56,7 +56,7 @@ def _dsn(url: str) -> str:
 async def _answers(url: str) -> bool:
     try:
         conn = await asyncpg.connect(_dsn(url), timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True
@@ -77,10 +77,10 @@ def _free_port() -> int:
 
 
 def _start_cluster() -> PostgresServer | None:
-    initdbs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    initdbs = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not initdbs:
         return None
-    bindir = os.path.dirname(initdbs[-1])
+    bindir = initdbs[-1].parent
     root = tempfile.mkdtemp(prefix="ig-pg-")
     run_as: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root

@@ -215,7 +215,7 @@ async def test_internal_errors_are_masked_with_a_request_id(
         raise RuntimeError("secret detail: password=hunter2")
 
     monkeypatch.setattr(
-        incident_types.Incident, "from_row", classmethod(lambda cls, row: explode(row))
+        incident_types.Incident, "from_row", classmethod(lambda _cls, row: explode(row))
     )
     response = await api.post("query($u: String!) { incident(urn: $u) { urn } }", {"u": urn})
     error = response.json()["errors"][0]
