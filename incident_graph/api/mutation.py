@@ -30,7 +30,7 @@ def _given(value: Any) -> Any:
 
 
 @strawberry.type
-class Mutation:
+class IncidentMutations:
     @strawberry.mutation(
         permission_classes=[CanWrite], description="Raise an incident; returns its URN."
     )

@@ -80,7 +80,7 @@ def _matched(query: str, row_name: str, row_urn: str) -> list[MatchedField]:
 
 
 @strawberry.type
-class Query:
+class IncidentQueries:
     @strawberry.field(description="A dataset by URN; null when no incident has named it.")
     async def dataset(self, info: Info, urn: str) -> Dataset | None:
         return await _asset(info, urn, "dataset")  # type: ignore[return-value]

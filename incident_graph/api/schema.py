@@ -8,12 +8,13 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import InputTypeAliases
-from incident_graph.api.mutation import Mutation
-from incident_graph.api.query import Query
+from incident_graph.api.mutation import IncidentMutations
+from incident_graph.api.query import IncidentQueries
 from incident_graph.api.types.assets import ASSET_CLASSES
 from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
 from incident_graph.api.types.inputs import UpdateIncidentStatusInput
@@ -21,6 +22,11 @@ from incident_graph.api.types.scalars import SCALARS
 
 # Distinct query texts kept parsed and validated; pipelines send a handful of shapes.
 CACHE_SIZE = 1024
+
+
+# Each feature contributes its own root-field classes; they merge into Query and Mutation.
+QUERIES: tuple[type, ...] = (IncidentQueries,)
+MUTATIONS: tuple[type, ...] = (IncidentMutations,)
 
 
 class IncidentSchema(strawberry.Schema):
@@ -43,8 +49,8 @@ class IncidentSchema(strawberry.Schema):
 
 def build_schema() -> IncidentSchema:
     return IncidentSchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
         types=[
             *ASSET_CLASSES.values(),
             CorpUser,
