@@ -51,6 +51,8 @@ class Settings:
     write_batch_max: int = 64
     log_level: str = "info"
     public_url: str | None = None
+    # Soda's rule: resolving needs a note saying what was done.
+    require_resolution_note: bool = True
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,6 +82,7 @@ class Settings:
             write_batch_max=_int(env, "WRITE_BATCH_MAX", 64, minimum=1),
             log_level=(env.get(PREFIX + "LOG_LEVEL") or "info").lower(),
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
+            require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
         )
 
 

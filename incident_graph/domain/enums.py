@@ -56,3 +56,31 @@ class EventKind(StrEnum):
     RAISED = "RAISED"
     STATUS_CHANGED = "STATUS_CHANGED"
     UPDATED = "UPDATED"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    LEAD_CHANGED = "LEAD_CHANGED"
+    COMMENTED = "COMMENTED"
+    COMMENT_EDITED = "COMMENT_EDITED"
+    ROOT_CAUSE_SET = "ROOT_CAUSE_SET"
+
+
+class RootCauseCategory(StrEnum):
+    """Why an incident happened, as recorded when (or after) it is resolved."""
+
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    MISSING_DATA = "MISSING_DATA"
+    DUPLICATES = "DUPLICATES"
+    OUT_OF_BOUNDS = "OUT_OF_BOUNDS"
+    UPSTREAM_FAILURE = "UPSTREAM_FAILURE"
+    SCHEMA_CHANGE = "SCHEMA_CHANGE"
+    CODE_CHANGE = "CODE_CHANGE"
+    INFRASTRUCTURE = "INFRASTRUCTURE"
+    OTHER = "OTHER"
+
+
+class SubscriptionReason(StrEnum):
+    """Why a user follows an incident."""
+
+    LEAD = "LEAD"
+    ASSIGNEE = "ASSIGNEE"
+    MENTIONED = "MENTIONED"
+    SUBSCRIBED = "SUBSCRIBED"

@@ -84,6 +84,16 @@ class Incident(Base):
     created_actor: Mapped[str] = mapped_column(String(300))
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The lifecycle beyond DataHub's status: who leads, who acknowledged and resolved, and why.
+    lead_urn: Mapped[str | None] = mapped_column(String(300), index=True)
+    acknowledged_ms: Mapped[int | None] = mapped_column(BigInteger)
+    acknowledged_actor: Mapped[str | None] = mapped_column(String(300))
+    # Set when the incident last became RESOLVED; cleared when it is reopened.
+    resolved_ms: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_actor: Mapped[str | None] = mapped_column(String(300))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    root_cause_category: Mapped[str | None] = mapped_column(String(30))
+    root_cause_detail: Mapped[str | None] = mapped_column(Text)
 
 
 class IncidentAsset(Base):
@@ -136,3 +146,33 @@ class IncidentEvent(Base):
     actor: Mapped[str] = mapped_column(String(300))
     time_ms: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class IncidentComment(Base):
+    """A comment on an incident; edits change the text here and append a timeline event."""
+
+    __tablename__ = "incident_comments"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    edited_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class IncidentSubscriber(Base):
+    """Users (and groups) who follow an incident, and why they were subscribed."""
+
+    __tablename__ = "incident_subscribers"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_incident_subscribers_user", "user_urn"),)
