@@ -53,6 +53,8 @@ class Settings:
     public_url: str | None = None
     # Soda's rule: resolving needs a note saying what was done.
     require_resolution_note: bool = True
+    # How far lineage is walked: upstream health, impactedAssets, upstreams/downstreams(depth).
+    lineage_max_depth: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,6 +85,7 @@ class Settings:
             log_level=(env.get(PREFIX + "LOG_LEVEL") or "info").lower(),
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
             require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
+            lineage_max_depth=_int(env, "LINEAGE_MAX_DEPTH", 10, minimum=1),
         )
 
 

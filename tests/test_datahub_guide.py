@@ -252,7 +252,7 @@ async def test_every_asset_type_has_incidents_and_health(api: Api) -> None:
             {"u": asset},
         )
         assert generic["entity"]["urn"] == asset
-        assert generic["entity"]["health"] == [{"status": "FAIL"}]
+        assert generic["entity"]["health"] == [{"status": "FAIL"}, {"status": "PASS"}]
         assert (await api.gql("query($u: String!) { entity(urn: $u) { urn } }", {"u": urn}))[
             "entity"
         ] == {"urn": urn}

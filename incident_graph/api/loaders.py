@@ -8,11 +8,15 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
-from incident_graph.domain.health import ActiveIncidents
+from incident_graph.domain.assets import OwnerSpec
+from incident_graph.domain.health import ActiveIncidents, UpstreamProblem
 from incident_graph.store import Database
 from incident_graph.store import assets as asset_store
+from incident_graph.store import catalog as catalog_store
 from incident_graph.store import incidents as incident_store
+from incident_graph.store import lineage as lineage_store
 from incident_graph.store.incidents import PageFilter
+from incident_graph.store.lineage import Reached
 from incident_graph.store.tables import Asset, Incident
 
 
@@ -25,6 +29,13 @@ class PageKey:
 
 
 @dataclass(frozen=True, slots=True)
+class LineageKey:
+    asset_id: int
+    depth: int
+    upstream: bool
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentPage:
     total: int
     incidents: list[Incident]
@@ -33,14 +44,22 @@ class IncidentPage:
 class Loaders:
     """DataLoaders for one request; never shared between requests."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, lineage_depth: int = 10) -> None:
         self._db = db
+        self.lineage_depth = lineage_depth
         self.incident_by_urn = DataLoader[str, Incident | None](self._incidents_by_urn)
         self.asset_by_urn = DataLoader[str, Asset | None](self._assets_by_urn)
         self.assets_of_incident = DataLoader[int, list[Asset]](self._assets_of_incidents)
         self.assignees_of_incident = DataLoader[int, list[str]](self._assignees_of_incidents)
         self.active_incidents = DataLoader[int, ActiveIncidents](self._active_incidents)
         self.incident_page = DataLoader[PageKey, IncidentPage](self._incident_pages)
+        self.asset_by_id = DataLoader[int, Asset | None](self._assets_by_id)
+        self.owners_of_asset = DataLoader[int, list[OwnerSpec]](self._owners)
+        self.tags_of_asset = DataLoader[int, list[str]](self._tags)
+        self.lineage = DataLoader[LineageKey, list[Reached]](self._lineage)
+        self.upstream_problems = DataLoader[int, tuple[UpstreamProblem, ...]](
+            self._upstream_problems
+        )
 
     async def _incidents_by_urn(self, keys: Sequence[str]) -> list[Incident | None]:
         async with self._db.reading() as session:
@@ -68,6 +87,52 @@ class Loaders:
         async with self._db.reading() as session:
             found = await incident_store.active_by_asset(session, asset_ids=keys)
         return [found[k] for k in keys]
+
+    async def _assets_by_id(self, keys: Sequence[int]) -> list[Asset | None]:
+        async with self._db.reading() as session:
+            rows = await asset_store.get_assets_by_ids(session, ids=keys)
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(k) for k in keys]
+
+    async def _owners(self, keys: Sequence[int]) -> list[list[OwnerSpec]]:
+        async with self._db.reading() as session:
+            found = await catalog_store.owners_by_asset(session, asset_ids=keys)
+        return [found.get(k, []) for k in keys]
+
+    async def _tags(self, keys: Sequence[int]) -> list[list[str]]:
+        async with self._db.reading() as session:
+            found = await catalog_store.tags_by_asset(session, asset_ids=keys)
+        return [found.get(k, []) for k in keys]
+
+    async def _lineage(self, keys: Sequence[LineageKey]) -> list[list[Reached]]:
+        groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
+        for key in keys:
+            groups[(key.depth, key.upstream)].append(key.asset_id)
+        found: dict[tuple[int, bool], dict[int, list[Reached]]] = {}
+        async with self._db.reading() as session:
+            for (depth, upstream), ids in groups.items():
+                found[(depth, upstream)] = await lineage_store.walk(
+                    session, start_ids=ids, depth=depth, upstream=upstream
+                )
+        return [found[(k.depth, k.upstream)][k.asset_id] for k in keys]
+
+    async def _upstream_problems(self, keys: Sequence[int]) -> list[tuple[UpstreamProblem, ...]]:
+        async with self._db.reading() as session:
+            found = await lineage_store.active_upstream_incidents(
+                session, asset_ids=keys, depth=self.lineage_depth
+            )
+        out: list[tuple[UpstreamProblem, ...]] = []
+        for key in keys:
+            grouped: dict[str, tuple[int, list[str]]] = {}
+            for hit in found.get(key, []):
+                grouped.setdefault(hit.asset_urn, (hit.depth, []))[1].append(hit.incident_urn)
+            out.append(
+                tuple(
+                    UpstreamProblem(asset_urn=urn, depth=depth, incident_urns=tuple(incidents))
+                    for urn, (depth, incidents) in grouped.items()
+                )
+            )
+        return out
 
     async def _incident_pages(self, keys: Sequence[PageKey]) -> list[IncidentPage]:
         groups: dict[tuple[PageFilter, int, int], list[int]] = defaultdict(list)

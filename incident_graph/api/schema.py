@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from incident_graph.api.catalog import CatalogMutations, CatalogQueries
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import InputTypeAliases
 from incident_graph.api.mutation import IncidentMutations
@@ -25,8 +26,8 @@ CACHE_SIZE = 1024
 
 
 # Each feature contributes its own root-field classes; they merge into Query and Mutation.
-QUERIES: tuple[type, ...] = (IncidentQueries,)
-MUTATIONS: tuple[type, ...] = (IncidentMutations,)
+QUERIES: tuple[type, ...] = (IncidentQueries, CatalogQueries)
+MUTATIONS: tuple[type, ...] = (IncidentMutations, CatalogMutations)
 
 
 class IncidentSchema(strawberry.Schema):

@@ -42,7 +42,7 @@ class GraphQLView(GraphQL[Context, None]):
             settings=self._settings,
             db=self._db,
             writer=self._writer,
-            loaders=Loaders(self._db),
+            loaders=Loaders(self._db, lineage_depth=self._settings.lineage_max_depth),
         )
 
     async def process_result(  # type: ignore[override]

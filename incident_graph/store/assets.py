@@ -43,3 +43,10 @@ async def get_assets_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> l
 async def get_assets_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[Asset]:
     result = await session.scalars(select(Asset).where(Asset.id.in_(ids)))
     return list(result)
+
+
+async def get_asset(session: AsyncSession, *, urn: str, for_update: bool = False) -> Asset | None:
+    stmt = select(Asset).where(Asset.urn == urn)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.scalars(stmt)).one_or_none()

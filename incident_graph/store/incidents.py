@@ -390,3 +390,15 @@ async def assets_by_incident(
     for incident_id, asset in rows:
         out[incident_id].append(asset)
     return out
+
+
+async def count_active_for_asset(session: AsyncSession, *, asset_id: int) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(IncidentAsset)
+        .where(
+            IncidentAsset.asset_id == asset_id,
+            IncidentAsset.state == IncidentState.ACTIVE.value,
+        )
+    )
+    return int(result.scalar_one())

@@ -65,14 +65,21 @@ async def search_assets(
     count: int,
 ) -> AssetHits:
     """Assets matching the text query, types and filters; exact name first, then prefix."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [Asset.deleted_ms.is_(None)]
     text = query.strip()
     rank: ColumnElement[Any] = literal(0)
     if text and text != "*":
         needle = text.lower()
         pattern = f"%{_escape_like(needle)}%"
         name, urn = func.lower(Asset.name), func.lower(Asset.urn)
-        conditions.append(or_(name.like(pattern, escape="\\"), urn.like(pattern, escape="\\")))
+        description = func.lower(func.coalesce(Asset.description, ""))
+        conditions.append(
+            or_(
+                name.like(pattern, escape="\\"),
+                urn.like(pattern, escape="\\"),
+                description.like(pattern, escape="\\"),
+            )
+        )
         rank = case(
             (name == needle, 0),
             (name.like(f"{_escape_like(needle)}%", escape="\\"), 1),

@@ -56,8 +56,51 @@ class Asset(Base):
     platform: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(1000))
     created_ms: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str | None] = mapped_column(Text)
+    updated_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Deleted assets leave search and lineage but keep their incidents readable.
+    deleted_ms: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_assets_entity_type_urn", "entity_type", "urn"),)
+
+
+class AssetOwner(Base):
+    __tablename__ = "asset_owners"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    ownership_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_asset_owners_owner", "owner_urn"),)
+
+
+class AssetTag(Base):
+    __tablename__ = "asset_tags"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+    __table_args__ = (Index("ix_asset_tags_tag", "tag"),)
+
+
+class LineageEdge(Base):
+    """`upstream` feeds `downstream`; walked both ways with recursive queries."""
+
+    __tablename__ = "lineage_edges"
+
+    downstream_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    upstream_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_lineage_edges_upstream", "upstream_id", "downstream_id"),)
 
 
 class Incident(Base):

@@ -5,8 +5,18 @@ from __future__ import annotations
 import strawberry
 
 from incident_graph.api.context import Info
-from incident_graph.api.loaders import PageKey
-from incident_graph.api.types.entity import Entity, register_asset_type
+from incident_graph.api.loaders import LineageKey, PageKey
+from incident_graph.api.types.catalog import (
+    AssetProperties,
+    DataPlatform,
+    GlobalTags,
+    Owner,
+    Ownership,
+    TagAssociation,
+    platform_entity,
+    tag_entity,
+)
+from incident_graph.api.types.entity import Entity, actor_entity, register_asset_type
 from incident_graph.api.types.enums import (
     EntityType,
     IncidentPriority,
@@ -15,9 +25,10 @@ from incident_graph.api.types.enums import (
 )
 from incident_graph.api.types.health import Health
 from incident_graph.api.types.incident import EntityIncidentsResult, Incident
+from incident_graph.api.types.scalars import Long
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.errors import BadUserInputError
-from incident_graph.domain.health import incident_health
+from incident_graph.domain.health import incident_health, upstream_health
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.incidents import PageFilter
 from incident_graph.store.tables import Asset as AssetRow
@@ -57,10 +68,67 @@ class DataAsset(Entity):
             incidents=[Incident.from_row(r) for r in found.incidents],
         )
 
-    @strawberry.field(description="Health entries; INCIDENTS fails while any incident is active.")
+    @strawberry.field(
+        description=(
+            "Health entries: INCIDENTS fails while any incident on the asset is active; "
+            "UPSTREAM_INCIDENTS fails while any asset upstream of it has one."
+        )
+    )
     async def health(self, info: Info) -> list[Health] | None:
-        active = await info.context.loaders.active_incidents.load(self.row.id)
-        return [Health.from_incidents(incident_health(active))]
+        loaders = info.context.loaders
+        active = await loaders.active_incidents.load(self.row.id)
+        upstream = await loaders.upstream_problems.load(self.row.id)
+        return [
+            Health.from_incidents(incident_health(active)),
+            Health.from_upstream(upstream_health(upstream, loaders.lineage_depth)),
+        ]
+
+    @strawberry.field(description="Name and description.")
+    def properties(self) -> AssetProperties:
+        return AssetProperties(name=self.row.name, description=self.row.description)
+
+    @strawberry.field(description="The platform, parsed from the URN where it carries one.")
+    def platform(self) -> DataPlatform | None:
+        return platform_entity(self.row.platform) if self.row.platform else None
+
+    @strawberry.field(description="Owners of the asset.")
+    async def ownership(self, info: Info) -> Ownership | None:
+        owners = await info.context.loaders.owners_of_asset.load(self.row.id)
+        return Ownership(owners=[Owner(owner=actor_entity(o.urn), type=o.type) for o in owners])
+
+    @strawberry.field(description="Tags on the asset.")
+    async def tags(self, info: Info) -> GlobalTags | None:
+        names = await info.context.loaders.tags_of_asset.load(self.row.id)
+        return GlobalTags(tags=[TagAssociation(tag=tag_entity(n)) for n in names])
+
+    @strawberry.field(description="Assets this one reads from, nearest first, up to `depth` hops.")
+    async def upstreams(self, info: Info, depth: int = 1) -> list[DataAsset]:
+        return await _lineage(info, self.row.id, depth, upstream=True)
+
+    @strawberry.field(
+        description="Assets that read from this one, nearest first, up to `depth` hops."
+    )
+    async def downstreams(self, info: Info, depth: int = 1) -> list[DataAsset]:
+        return await _lineage(info, self.row.id, depth, upstream=False)
+
+    @strawberry.field(
+        description="When the asset was deleted from the catalog (epoch ms), if it was."
+    )
+    def deleted_at(self) -> Long | None:
+        return None if self.row.deleted_ms is None else Long(self.row.deleted_ms)
+
+
+async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> list[DataAsset]:
+    loaders = info.context.loaders
+    if not 1 <= depth <= loaders.lineage_depth:
+        raise BadUserInputError(
+            f"depth must be between 1 and {loaders.lineage_depth}, got {depth}", field="depth"
+        )
+    reached = await loaders.lineage.load(
+        LineageKey(asset_id=asset_id, depth=depth, upstream=upstream)
+    )
+    rows = await loaders.asset_by_id.load_many([r.asset_id for r in reached])
+    return [asset_from_row(row) for row in rows if row is not None]
 
 
 @strawberry.type

@@ -39,6 +39,8 @@ class EntityType(Enum):
     CORP_GROUP = "CORP_GROUP"
     INCIDENT = "INCIDENT"
     ASSERTION = "ASSERTION"
+    DATA_PLATFORM = "DATA_PLATFORM"
+    TAG = "TAG"
     OTHER = "OTHER"
 
 
@@ -53,6 +55,7 @@ class HealthStatus(Enum):
 class HealthStatusType(Enum):
     ASSERTIONS = "ASSERTIONS"
     INCIDENTS = "INCIDENTS"
+    UPSTREAM_INCIDENTS = "UPSTREAM_INCIDENTS"
 
 
 @strawberry.enum(description="How a search filter compares values (DataHub's FilterOperator).")

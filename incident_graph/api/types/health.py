@@ -6,7 +6,7 @@ import strawberry
 
 from incident_graph.api.types.enums import HealthStatus, HealthStatusType
 from incident_graph.api.types.scalars import Long
-from incident_graph.domain.health import IncidentHealth
+from incident_graph.domain.health import IncidentHealth, UpstreamHealth
 
 
 @strawberry.type(description="What is known of an asset's active incidents.")
@@ -20,6 +20,19 @@ class ActiveIncidentHealthDetails:
     )
 
 
+@strawberry.type(description="An upstream asset with active incidents.")
+class UpstreamIncidentAsset:
+    urn: str
+    depth: int = strawberry.field(description="Hops upstream: 1 is a direct input.")
+    incident_urns: list[str]
+
+
+@strawberry.type(description="What is known of active incidents upstream of an asset.")
+class UpstreamIncidentHealthDetails:
+    count: int = strawberry.field(description="Upstream assets with active incidents.")
+    assets: list[UpstreamIncidentAsset]
+
+
 @strawberry.type(description="One aspect of an asset's health.")
 class Health:
     type: HealthStatusType
@@ -27,6 +40,27 @@ class Health:
     message: str | None
     causes: list[str] | None
     active_incident_health_details: ActiveIncidentHealthDetails | None = None
+    upstream_incident_health_details: UpstreamIncidentHealthDetails | None = strawberry.field(
+        default=None, description="Ours: set on the UPSTREAM_INCIDENTS entry."
+    )
+
+    @classmethod
+    def from_upstream(cls, health: UpstreamHealth) -> Health:
+        return cls(
+            type=HealthStatusType.UPSTREAM_INCIDENTS,
+            status=HealthStatus.FAIL if health.failing else HealthStatus.PASS,
+            message=health.message,
+            causes=list(health.causes),
+            upstream_incident_health_details=UpstreamIncidentHealthDetails(
+                count=len(health.problems),
+                assets=[
+                    UpstreamIncidentAsset(
+                        urn=p.asset_urn, depth=p.depth, incident_urns=list(p.incident_urns)
+                    )
+                    for p in health.problems
+                ],
+            ),
+        )
 
     @classmethod
     def from_incidents(cls, health: IncidentHealth) -> Health:
