@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from incident_graph.api.lifecycle_loaders import LifecycleLoaders
 from incident_graph.domain.assets import OwnerSpec
 from incident_graph.domain.health import ActiveIncidents, UpstreamProblem
 from incident_graph.store import Database
@@ -53,6 +54,7 @@ class Loaders:
         self.assignees_of_incident = DataLoader[int, list[str]](self._assignees_of_incidents)
         self.active_incidents = DataLoader[int, ActiveIncidents](self._active_incidents)
         self.incident_page = DataLoader[PageKey, IncidentPage](self._incident_pages)
+        self.lifecycle = LifecycleLoaders(db)
         self.asset_by_id = DataLoader[int, Asset | None](self._assets_by_id)
         self.owners_of_asset = DataLoader[int, list[OwnerSpec]](self._owners)
         self.tags_of_asset = DataLoader[int, list[str]](self._tags)

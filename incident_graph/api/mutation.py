@@ -13,7 +13,9 @@ from incident_graph.api.types.inputs import (
     RaiseIncidentInput,
     UpdateIncidentInput,
 )
+from incident_graph.api.types.lifecycle import ExpectedVersion
 from incident_graph.domain import incidents as rules
+from incident_graph.domain.lifecycle import check_lead
 from incident_graph.services import incidents as incident_service
 
 
@@ -52,7 +54,10 @@ class IncidentMutations:
         )
         ctx = info.context
         return await incident_service.raise_incident(
-            writer=ctx.writer, spec=spec, actor=ctx.principal.urn
+            writer=ctx.writer,
+            spec=spec,
+            actor=ctx.principal.urn,
+            require_note=ctx.settings.require_resolution_note,
         )
 
     @strawberry.mutation(
@@ -60,7 +65,11 @@ class IncidentMutations:
         description='Set an incident\'s state, stage and message; returns "true".',
     )
     async def update_incident_status(
-        self, info: Info, urn: str, input: IncidentStatusInput
+        self,
+        info: Info,
+        urn: str,
+        input: IncidentStatusInput,
+        expected_version: ExpectedVersion = None,
     ) -> str | None:
         ctx = info.context
         await incident_service.update_incident_status(
@@ -68,6 +77,8 @@ class IncidentMutations:
             urn=urn,
             status=rules.check_status(input.to_spec()),
             actor=ctx.principal.urn,
+            require_note=ctx.settings.require_resolution_note,
+            expected_version=expected_version,
         )
         return "true"
 
@@ -76,9 +87,14 @@ class IncidentMutations:
         description="Change the given fields of an incident; omitted fields stay as they are.",
     )
     async def update_incident(
-        self, info: Info, urn: str, input: UpdateIncidentInput
+        self,
+        info: Info,
+        urn: str,
+        input: UpdateIncidentInput,
+        expected_version: ExpectedVersion = None,
     ) -> bool | None:
         status = _given(input.status)
+        lead = _given(input.lead_urn)
         spec = rules.build_update(
             title=_given(input.title),
             description=_given(input.description),
@@ -87,9 +103,15 @@ class IncidentMutations:
             assignee_urns=_given(input.assignee_urns),
             resource_urns=_given(input.resource_urns),
             status=status.to_spec() if isinstance(status, IncidentStatusInput) else status,
+            lead=lead if lead is rules.KEEP else check_lead(lead),
         )
         ctx = info.context
         await incident_service.update_incident(
-            writer=ctx.writer, urn=urn, spec=spec, actor=ctx.principal.urn
+            writer=ctx.writer,
+            urn=urn,
+            spec=spec,
+            actor=ctx.principal.urn,
+            require_note=ctx.settings.require_resolution_note,
+            expected_version=expected_version,
         )
         return True

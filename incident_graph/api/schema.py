@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from incident_graph.api.catalog import CatalogMutations, CatalogQueries
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import InputTypeAliases
+from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.query import IncidentQueries
 from incident_graph.api.types.assets import ASSET_CLASSES
@@ -26,8 +27,8 @@ CACHE_SIZE = 1024
 
 
 # Each feature contributes its own root-field classes; they merge into Query and Mutation.
-QUERIES: tuple[type, ...] = (IncidentQueries, CatalogQueries)
-MUTATIONS: tuple[type, ...] = (IncidentMutations, CatalogMutations)
+QUERIES: tuple[type, ...] = (IncidentQueries, CatalogQueries, LifecycleQueries)
+MUTATIONS: tuple[type, ...] = (IncidentMutations, CatalogMutations, LifecycleMutations)
 
 
 class IncidentSchema(strawberry.Schema):

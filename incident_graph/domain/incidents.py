@@ -15,6 +15,7 @@ from incident_graph.domain.enums import (
     IncidentStage,
     IncidentState,
     IncidentType,
+    RootCauseCategory,
 )
 from incident_graph.domain.errors import BadUserInputError
 
@@ -43,10 +44,19 @@ class Change(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class RootCause:
+    category: RootCauseCategory
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StatusSpec:
     state: IncidentState
     stage: IncidentStage | None = None
     message: str | None = None
+    root_cause: RootCause | None = None
+    # Set by OpenMetadata's "Ack" stage name: the change also acknowledges the incident.
+    acknowledge: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,7 @@ class UpdateSpec:
     assignees: tuple[str, ...] | _Keep = KEEP
     assets: tuple[urns.AssetUrn, ...] | _Keep = KEEP
     status: StatusSpec | _Keep = KEEP
+    lead: str | _Keep | None = KEEP
     changed: tuple[str, ...] = field(default=())
 
 
@@ -145,6 +156,8 @@ def check_status(status: StatusSpec) -> StatusSpec:
         state=status.state,
         stage=status.stage,
         message=_text("status message", status.message, MAX_MESSAGE),
+        root_cause=status.root_cause,
+        acknowledge=status.acknowledge,
     )
 
 
@@ -217,6 +230,7 @@ def build_update(
     assignee_urns: list[str] | _Keep | None = KEEP,
     resource_urns: list[str] | _Keep | None = KEEP,
     status: StatusSpec | _Keep | None = KEEP,
+    lead: str | _Keep | None = KEEP,
 ) -> UpdateSpec:
     """Validate an updateIncident request. Null lists and a null status mean "leave as is"."""
     spec = UpdateSpec(
@@ -237,6 +251,7 @@ def build_update(
         if resource_urns is KEEP or resource_urns is None
         else check_assets(resource_urns),
         status=KEEP if status is KEEP or status is None else check_status(status),
+        lead=lead,
     )
     changed = tuple(
         name
@@ -248,6 +263,7 @@ def build_update(
             "assignees",
             "assets",
             "status",
+            "lead",
         )
         if getattr(spec, name) is not KEEP
     )
@@ -261,5 +277,6 @@ def build_update(
         assignees=spec.assignees,
         assets=spec.assets,
         status=spec.status,
+        lead=spec.lead,
         changed=changed,
     )

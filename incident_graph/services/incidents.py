@@ -6,23 +6,65 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.domain import lifecycle as rules
 from incident_graph.domain.clock import now_ms
+from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.incidents import KEEP, RaiseSpec, StatusSpec, UpdateSpec
 from incident_graph.store import Writer
 from incident_graph.store import assets as asset_store
 from incident_graph.store import incidents as incident_store
+from incident_graph.store import lifecycle as lifecycle_store
 from incident_graph.store.tables import Incident
 
 
-async def _locked(session: AsyncSession, urn: str) -> Incident:
+async def locked(session: AsyncSession, urn: str, expected_version: int | None = None) -> Incident:
+    """The incident, locked for this unit; CONFLICT when it moved past the expected version."""
     incident = await incident_store.get_incident(session, urn=urn, for_update=True)
     if incident is None:
         raise NotFoundError(f"no incident {urn!r}; check the URN returned by raiseIncident")
+    rules.check_expected_version(expected_version, incident.version)
     return incident
 
 
-async def raise_incident(*, writer: Writer, spec: RaiseSpec, actor: str) -> str:
+def lifecycle_of(incident: Incident) -> rules.Lifecycle:
+    return rules.Lifecycle(
+        state=IncidentState(incident.state),
+        lead_urn=incident.lead_urn,
+        acknowledged_ms=incident.acknowledged_ms,
+    )
+
+
+async def follow(
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    lead: str | None,
+    assignees: tuple[str, ...] | None,
+    now: int,
+) -> None:
+    """Subscribe the lead and assignees, as the flow promises them updates."""
+    if lead is not None:
+        await lifecycle_store.subscribe(
+            session,
+            incident_id=incident_id,
+            users=[lead],
+            reason=SubscriptionReason.LEAD,
+            now_ms=now,
+        )
+    if assignees:
+        await lifecycle_store.subscribe(
+            session,
+            incident_id=incident_id,
+            users=assignees,
+            reason=SubscriptionReason.ASSIGNEE,
+            now_ms=now,
+        )
+
+
+async def raise_incident(
+    *, writer: Writer, spec: RaiseSpec, actor: str, require_note: bool = True
+) -> str:
     """Create an incident (or recognise a retried raise with the same caller id)."""
 
     async def unit(session: AsyncSession) -> str:
@@ -31,15 +73,29 @@ async def raise_incident(*, writer: Writer, spec: RaiseSpec, actor: str) -> str:
             if existing is not None:
                 return _same_raise(existing, spec)
         now = now_ms()
+        planned = rules.plan_status(
+            rules.Lifecycle(state=IncidentState.ACTIVE),
+            spec.status,
+            actor=actor,
+            now_ms=now,
+            require_note=require_note,
+        )
         asset_ids = await asset_store.ensure_assets(session, assets=spec.assets, now_ms=now)
         incident_id = await incident_store.insert_incident(
-            session, spec=spec, asset_ids=asset_ids, actor=actor, now_ms=now
+            session, spec=spec, asset_ids=asset_ids, actor=actor, now_ms=now, lifecycle=planned
         )
         if incident_id is None:  # a concurrent raise with the same caller id won the race
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is None:
                 raise ConflictError(f"incident {spec.urn!r} is being created; retry")
             return _same_raise(existing, spec)
+        await follow(
+            session,
+            incident_id=incident_id,
+            lead=planned.get("lead_urn"),
+            assignees=spec.assignees,
+            now=now,
+        )
         return spec.urn
 
     return await writer.run(unit)
@@ -56,24 +112,58 @@ def _same_raise(existing: Incident, spec: RaiseSpec) -> str:
 
 
 async def update_incident_status(
-    *, writer: Writer, urn: str, status: StatusSpec, actor: str
+    *,
+    writer: Writer,
+    urn: str,
+    status: StatusSpec,
+    actor: str,
+    require_note: bool = True,
+    expected_version: int | None = None,
 ) -> None:
     """Replace an incident's status; resolving twice and reopening are both recorded."""
 
     async def unit(session: AsyncSession) -> None:
-        incident = await _locked(session, urn)
-        await incident_store.set_status(
-            session, incident=incident, status=status, actor=actor, now_ms=now_ms()
+        incident = await locked(session, urn, expected_version)
+        now = now_ms()
+        values = rules.plan_status(
+            lifecycle_of(incident), status, actor=actor, now_ms=now, require_note=require_note
+        )
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=EventKind.STATUS_CHANGED,
+            values=values,
+            actor=actor,
+            now_ms=now,
+        )
+        await follow(
+            session, incident_id=incident.id, lead=values.get("lead_urn"), assignees=None, now=now
         )
 
     await writer.run(unit)
 
 
-async def update_incident(*, writer: Writer, urn: str, spec: UpdateSpec, actor: str) -> None:
-    """Change only the fields the caller gave."""
+def _kind(spec: UpdateSpec) -> EventKind:
+    if spec.changed == ("status",):
+        return EventKind.STATUS_CHANGED
+    if spec.changed == ("lead",):
+        return EventKind.LEAD_CHANGED
+    return EventKind.UPDATED
+
+
+async def update_incident(
+    *,
+    writer: Writer,
+    urn: str,
+    spec: UpdateSpec,
+    actor: str,
+    require_note: bool = True,
+    expected_version: int | None = None,
+) -> None:
+    """Change only the fields the caller gave, as one change with one timeline event."""
 
     async def unit(session: AsyncSession) -> None:
-        incident = await _locked(session, urn)
+        incident = await locked(session, urn, expected_version)
         now = now_ms()
         values: dict[str, Any] = {}
         if spec.title is not KEEP:
@@ -84,25 +174,37 @@ async def update_incident(*, writer: Writer, urn: str, spec: UpdateSpec, actor: 
             values["priority"] = spec.priority.value if spec.priority else None
         if spec.started_at is not KEEP:
             values["started_at_ms"] = spec.started_at
+        if spec.status is not KEEP:
+            values |= rules.plan_status(
+                lifecycle_of(incident),
+                spec.status,
+                actor=actor,
+                now_ms=now,
+                require_note=require_note,
+            )
+        if spec.lead is not KEEP:
+            values["lead_urn"] = spec.lead  # a lead given explicitly wins over the automatic one
         asset_ids: list[int] | None = None
         if spec.assets is not KEEP:
             by_urn = await asset_store.ensure_assets(session, assets=spec.assets, now_ms=now)
             asset_ids = [by_urn[a.urn] for a in spec.assets]
         assignees = None if spec.assignees is KEEP else spec.assignees
-        if values or assignees is not None or asset_ids is not None:
-            await incident_store.update_fields(
-                session,
-                incident=incident,
-                values=values,
-                assignees=assignees,
-                asset_ids=asset_ids,
-                actor=actor,
-                now_ms=now,
-            )
-        if spec.status is not KEEP:
-            await session.refresh(incident)
-            await incident_store.set_status(
-                session, incident=incident, status=spec.status, actor=actor, now_ms=now
-            )
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=_kind(spec),
+            values=values,
+            actor=actor,
+            now_ms=now,
+            assignees=assignees,
+            asset_ids=asset_ids,
+        )
+        await follow(
+            session,
+            incident_id=incident.id,
+            lead=values.get("lead_urn"),
+            assignees=assignees,
+            now=now,
+        )
 
     await writer.run(unit)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
 from incident_graph.domain.health import ActiveIncidents
-from incident_graph.domain.incidents import RaiseSpec, StatusSpec
+from incident_graph.domain.incidents import RaiseSpec
+from incident_graph.domain.lifecycle import TIMELINE_FIELDS
 from incident_graph.store.dialect import insert_ignore
 from incident_graph.store.tables import (
     Asset,
@@ -39,7 +40,8 @@ async def get_incident(
 ) -> Incident | None:
     stmt = select(Incident).where(Incident.urn == urn)
     if for_update:
-        stmt = stmt.with_for_update()
+        # Fresh values even when an earlier unit in the same group commit changed the row.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(stmt)).one_or_none()
 
 
@@ -52,7 +54,13 @@ async def get_incidents_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> 
 
 
 async def insert_incident(
-    session: AsyncSession, *, spec: RaiseSpec, asset_ids: dict[str, int], actor: str, now_ms: int
+    session: AsyncSession,
+    *,
+    spec: RaiseSpec,
+    asset_ids: dict[str, int],
+    actor: str,
+    now_ms: int,
+    lifecycle: dict[str, Any] | None = None,
 ) -> int | None:
     """Insert a raised incident; None when an incident with that URN already exists."""
     row = {
@@ -75,7 +83,7 @@ async def insert_incident(
         "created_actor": actor,
         "updated_ms": now_ms,
         "version": 1,
-    }
+    } | (lifecycle or {})
     stmt = insert_ignore(session, Incident, [row]).returning(Incident.id)
     incident_id = (await session.execute(stmt)).scalar_one_or_none()
     if incident_id is None:
@@ -94,7 +102,11 @@ async def insert_incident(
         kind=EventKind.RAISED,
         actor=actor,
         now_ms=now_ms,
-        payload={"new": {"state": row["state"], "stage": row["stage"], "title": spec.title}},
+        # Every field the timeline tracks, so replaying the timeline rebuilds the incident.
+        payload={
+            "new": {TIMELINE_FIELDS[k]: row.get(k) for k in TIMELINE_FIELDS}
+            | {"assignees": list(spec.assignees)}
+        },
     )
     return incident_id
 
@@ -157,58 +169,22 @@ async def add_event(
     )
 
 
-async def set_status(
-    session: AsyncSession, *, incident: Incident, status: StatusSpec, actor: str, now_ms: int
-) -> None:
-    """Replace the incident's status (DataHub semantics: the status object is replaced)."""
-    old = {"state": incident.state, "stage": incident.stage, "message": incident.status_message}
-    new = {
-        "state": status.state.value,
-        "stage": status.stage.value if status.stage else None,
-        "message": status.message,
-    }
-    await session.execute(
-        update(Incident)
-        .where(Incident.id == incident.id)
-        .values(
-            state=new["state"],
-            stage=new["stage"],
-            status_message=new["message"],
-            status_time_ms=now_ms,
-            status_actor=actor,
-            updated_ms=now_ms,
-            version=Incident.version + 1,
-        )
-    )
-    if old["state"] != new["state"]:
-        await session.execute(
-            update(IncidentAsset)
-            .where(IncidentAsset.incident_id == incident.id)
-            .values(state=new["state"])
-        )
-    await add_event(
-        session,
-        incident_id=incident.id,
-        kind=EventKind.STATUS_CHANGED,
-        actor=actor,
-        now_ms=now_ms,
-        payload={"old": old, "new": new},
-    )
-
-
-async def update_fields(
+async def apply_change(
     session: AsyncSession,
     *,
     incident: Incident,
+    kind: EventKind,
     values: dict[str, Any],
-    assignees: Sequence[str] | None,
-    asset_ids: list[int] | None,
     actor: str,
     now_ms: int,
+    assignees: Sequence[str] | None = None,
+    asset_ids: list[int] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Set plain columns, and replace assignees or assets when given; one event for it all."""
-    old: dict[str, Any] = {k: getattr(incident, k) for k in values}
-    new: dict[str, Any] = dict(values)
+    """Set columns, and replace assignees or assets when given; one event with old and new."""
+    tracked = [k for k in TIMELINE_FIELDS if k in values]
+    old: dict[str, Any] = {TIMELINE_FIELDS[k]: getattr(incident, k) for k in tracked}
+    new: dict[str, Any] = {TIMELINE_FIELDS[k]: values[k] for k in tracked}
     if assignees is not None:
         old["assignees"] = await assignee_urns_of(session, incident_id=incident.id)
         new["assignees"] = list(assignees)
@@ -226,8 +202,14 @@ async def update_fields(
             session,
             incident_id=incident.id,
             asset_ids=asset_ids,
-            state=IncidentState(incident.state),
+            state=IncidentState(values.get("state", incident.state)),
             created_ms=incident.created_ms,
+        )
+    elif "state" in values and values["state"] != incident.state:
+        await session.execute(
+            update(IncidentAsset)
+            .where(IncidentAsset.incident_id == incident.id)
+            .values(state=values["state"])
         )
     await session.execute(
         update(Incident)
@@ -237,10 +219,10 @@ async def update_fields(
     await add_event(
         session,
         incident_id=incident.id,
-        kind=EventKind.UPDATED,
+        kind=kind,
         actor=actor,
         now_ms=now_ms,
-        payload={"old": old, "new": new},
+        payload={"old": old, "new": new} | (extra or {}),
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from incident_graph.api.context import Info
+from incident_graph.api.lifecycle_loaders import PageOf
 from incident_graph.api.types.entity import (
     AuditStamp,
+    CorpUser,
     Entity,
     OwnerType,
     actor_entity,
@@ -21,7 +23,18 @@ from incident_graph.api.types.enums import (
     IncidentState,
     IncidentType,
 )
+from incident_graph.api.types.lifecycle import (
+    IncidentComment,
+    IncidentComments,
+    IncidentRootCause,
+    IncidentSubscriber,
+    IncidentTimeline,
+    IncidentTimelineEvent,
+)
 from incident_graph.api.types.scalars import Long
+from incident_graph.domain.enums import RootCauseCategory
+from incident_graph.domain.lifecycle import elapsed
+from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.tables import Incident as IncidentRow
 
 
@@ -109,6 +122,85 @@ class Incident(Entity):
     @strawberry.field(description="Changes so far; grows by one with every change.")
     def version(self) -> int:
         return self.row.version
+
+    @strawberry.field(description="Ours: the one user leading the response.")
+    def lead(self) -> CorpUser | None:
+        lead = self.row.lead_urn
+        if lead is None:
+            return None
+        return CorpUser(urn=lead, type=EntityType.CORP_USER, username=lead.rsplit(":", 1)[-1])
+
+    @strawberry.field(description="Ours: who acknowledged the incident first, and when.")
+    def acknowledged(self) -> AuditStamp | None:
+        row = self.row
+        if row.acknowledged_ms is None:
+            return None
+        return AuditStamp(time=Long(row.acknowledged_ms), actor=row.acknowledged_actor)
+
+    @strawberry.field(description="Ours: who resolved it and when; null while it is active.")
+    def resolved(self) -> AuditStamp | None:
+        row = self.row
+        if row.resolved_ms is None:
+            return None
+        return AuditStamp(time=Long(row.resolved_ms), actor=row.resolved_actor)
+
+    @strawberry.field(description="Ours: what was done, as written when it was resolved.")
+    def resolution_note(self) -> str | None:
+        return self.row.resolution_note
+
+    @strawberry.field(description="Ours: why it happened.")
+    def root_cause(self) -> IncidentRootCause | None:
+        row = self.row
+        if row.root_cause_category is None:
+            return None
+        return IncidentRootCause(
+            category=RootCauseCategory(row.root_cause_category), detail=row.root_cause_detail
+        )
+
+    @strawberry.field(description="Ours: milliseconds from raise to first acknowledgement.")
+    def time_to_acknowledge_ms(self) -> Long | None:
+        value = elapsed(self.row.created_ms, self.row.acknowledged_ms)
+        return None if value is None else Long(value)
+
+    @strawberry.field(description="Ours: milliseconds from raise to the (final) resolution.")
+    def time_to_resolve_ms(self) -> Long | None:
+        value = elapsed(self.row.created_ms, self.row.resolved_ms)
+        return None if value is None else Long(value)
+
+    @strawberry.field(description="Ours: every change, oldest first; never rewritten.")
+    async def timeline(
+        self, info: Info, start: int | None = 0, count: int | None = DEFAULT_COUNT
+    ) -> IncidentTimeline:
+        window = page(start, count)
+        found = await info.context.loaders.lifecycle.timeline.load(
+            PageOf(self.row.id, window.start, window.count)
+        )
+        return IncidentTimeline(
+            start=window.start,
+            count=len(found.rows),
+            total=found.total,
+            events=[IncidentTimelineEvent(row=r) for r in found.rows],
+        )
+
+    @strawberry.field(description="Ours: comments, oldest first.")
+    async def comments(
+        self, info: Info, start: int | None = 0, count: int | None = DEFAULT_COUNT
+    ) -> IncidentComments:
+        window = page(start, count)
+        found = await info.context.loaders.lifecycle.comments.load(
+            PageOf(self.row.id, window.start, window.count)
+        )
+        return IncidentComments(
+            start=window.start,
+            count=len(found.rows),
+            total=found.total,
+            comments=[IncidentComment(row=r) for r in found.rows],
+        )
+
+    @strawberry.field(description="Ours: who follows the incident.")
+    async def subscribers(self, info: Info) -> list[IncidentSubscriber]:
+        rows = await info.context.loaders.lifecycle.subscribers.load(self.row.id)
+        return [IncidentSubscriber(row=r) for r in rows]
 
 
 def _status(row: IncidentRow) -> IncidentStatus:

@@ -11,8 +11,18 @@ from incident_graph.api.types.enums import (
     IncidentState,
     IncidentType,
 )
+from incident_graph.api.types.lifecycle import IncidentRootCauseInput
 from incident_graph.api.types.scalars import Long
+from incident_graph.domain import lifecycle
 from incident_graph.domain.incidents import StatusSpec
+
+STAGE_ALIAS_HELP = (
+    "Ours: another tool's stage name instead of stage. Soda: Reported (TRIAGE), Investigating "
+    "(INVESTIGATION), Fixing (WORK_IN_PROGRESS), Resolved (FIXED, with state RESOLVED). "
+    "OpenMetadata: New (TRIAGE), Ack (TRIAGE, and acknowledges), Assigned (INVESTIGATION), "
+    "Resolved. Case does not matter; state must agree."
+)
+ROOT_CAUSE_HELP = "Ours: why the incident happened; editable later with setIncidentRootCause."
 
 
 @strawberry.input(description="How an incident was created.")
@@ -27,10 +37,27 @@ class IncidentSourceInput:
 class IncidentStatusInput:
     state: IncidentState
     stage: IncidentStage | None = None
-    message: str | None = None
+    message: str | None = strawberry.field(
+        default=None, description="The status message; when resolving, the resolution note."
+    )
+    stage_alias: str | None = strawberry.field(default=None, description=STAGE_ALIAS_HELP)
+    root_cause: IncidentRootCauseInput | None = strawberry.field(
+        default=None, description=ROOT_CAUSE_HELP
+    )
 
     def to_spec(self) -> StatusSpec:
-        return StatusSpec(state=self.state, stage=self.stage, message=self.message)
+        root_cause = self.root_cause
+        return lifecycle.status_with_alias(
+            state=self.state,
+            stage=self.stage,
+            stage_alias=self.stage_alias,
+            message=self.message,
+            root_cause=(
+                None
+                if root_cause is None
+                else lifecycle.check_root_cause(root_cause.category, root_cause.detail)
+            ),
+        )
 
 
 @strawberry.input(
@@ -40,6 +67,10 @@ class UpdateIncidentStatusInput:
     state: IncidentState
     stage: IncidentStage | None = None
     message: str | None = None
+    stage_alias: str | None = strawberry.field(default=None, description=STAGE_ALIAS_HELP)
+    root_cause: IncidentRootCauseInput | None = strawberry.field(
+        default=None, description=ROOT_CAUSE_HELP
+    )
 
 
 @strawberry.input(description="A new incident; it starts ACTIVE unless a status is given.")
@@ -74,3 +105,7 @@ class UpdateIncidentInput:
     priority: IncidentPriority | None = strawberry.UNSET
     resource_urns: list[str] | None = strawberry.UNSET
     assignee_urns: list[str] | None = strawberry.UNSET
+    lead_urn: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Ours: the one user who leads the response (urn:li:corpuser:...); null clears.",
+    )

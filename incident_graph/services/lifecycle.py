@@ -1,0 +1,177 @@
+"""Lifecycle write operations: acknowledge, root cause, comments and subscriptions."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.domain import lifecycle as rules
+from incident_graph.domain.clock import now_ms
+from incident_graph.domain.enums import EventKind, SubscriptionReason
+from incident_graph.domain.errors import BadUserInputError, ForbiddenError, NotFoundError
+from incident_graph.domain.incidents import RootCause
+from incident_graph.services.incidents import locked
+from incident_graph.store import Writer
+from incident_graph.store import incidents as incident_store
+from incident_graph.store import lifecycle as lifecycle_store
+
+
+async def acknowledge(
+    *, writer: Writer, urn: str, actor: str, expected_version: int | None = None
+) -> bool:
+    """Record who acknowledged the incident and when; False when it already was (no change)."""
+
+    async def unit(session: AsyncSession) -> bool:
+        incident = await locked(session, urn, expected_version)
+        if incident.acknowledged_ms is not None:
+            return False
+        now = now_ms()
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=EventKind.ACKNOWLEDGED,
+            values={"acknowledged_ms": now, "acknowledged_actor": actor},
+            actor=actor,
+            now_ms=now,
+        )
+        return True
+
+    return await writer.run(unit)
+
+
+async def set_root_cause(
+    *,
+    writer: Writer,
+    urn: str,
+    root_cause: RootCause,
+    actor: str,
+    expected_version: int | None = None,
+) -> None:
+    """Record or correct why the incident happened (at or after resolution)."""
+
+    async def unit(session: AsyncSession) -> None:
+        incident = await locked(session, urn, expected_version)
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=EventKind.ROOT_CAUSE_SET,
+            values=rules.root_cause_values(root_cause),
+            actor=actor,
+            now_ms=now_ms(),
+        )
+
+    await writer.run(unit)
+
+
+async def add_comment(
+    *, writer: Writer, urn: str, text: str, actor: str, expected_version: int | None = None
+) -> int:
+    """Comment on an incident; @mentioned users are subscribed. Returns the comment id."""
+    text = rules.check_comment(text)
+
+    async def unit(session: AsyncSession) -> int:
+        incident = await locked(session, urn, expected_version)
+        now = now_ms()
+        comment_id = await lifecycle_store.insert_comment(
+            session, incident_id=incident.id, author=actor, text=text, now_ms=now
+        )
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=EventKind.COMMENTED,
+            values={},
+            actor=actor,
+            now_ms=now,
+            extra={"new": {"comment": text}, "commentId": comment_id},
+        )
+        await lifecycle_store.subscribe(
+            session,
+            incident_id=incident.id,
+            users=rules.mentions(text),
+            reason=SubscriptionReason.MENTIONED,
+            now_ms=now,
+        )
+        return comment_id
+
+    return await writer.run(unit)
+
+
+def _comment_id(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise BadUserInputError(
+            f"comment id {raw!r} is not one addIncidentComment returned", field="commentId"
+        ) from exc
+
+
+async def edit_comment(
+    *,
+    writer: Writer,
+    urn: str,
+    comment_id: str,
+    text: str,
+    actor: str,
+    expected_version: int | None = None,
+) -> None:
+    """Change a comment's text; only its author may. The timeline keeps both texts."""
+    text = rules.check_comment(text)
+    wanted = _comment_id(comment_id)
+
+    async def unit(session: AsyncSession) -> None:
+        incident = await locked(session, urn, expected_version)
+        comment = await lifecycle_store.get_comment(
+            session, incident_id=incident.id, comment_id=wanted
+        )
+        if comment is None:
+            raise NotFoundError(f"incident {urn!r} has no comment {comment_id!r}")
+        if comment.author != actor:
+            raise ForbiddenError(
+                f"only the comment's author ({comment.author}) can edit it; add a new comment"
+            )
+        now = now_ms()
+        await incident_store.apply_change(
+            session,
+            incident=incident,
+            kind=EventKind.COMMENT_EDITED,
+            values={},
+            actor=actor,
+            now_ms=now,
+            extra={
+                "old": {"comment": comment.text},
+                "new": {"comment": text},
+                "commentId": comment.id,
+            },
+        )
+        await lifecycle_store.set_comment_text(
+            session, comment_id=comment.id, text=text, now_ms=now
+        )
+        await lifecycle_store.subscribe(
+            session,
+            incident_id=incident.id,
+            users=rules.mentions(text),
+            reason=SubscriptionReason.MENTIONED,
+            now_ms=now,
+        )
+
+    await writer.run(unit)
+
+
+async def set_subscription(*, writer: Writer, urn: str, user: str, subscribed: bool) -> None:
+    """Follow or stop following an incident (not a change to the incident: no event)."""
+
+    async def unit(session: AsyncSession) -> None:
+        incident = await incident_store.get_incident(session, urn=urn)
+        if incident is None:
+            raise NotFoundError(f"no incident {urn!r}; check the URN returned by raiseIncident")
+        if subscribed:
+            await lifecycle_store.subscribe(
+                session,
+                incident_id=incident.id,
+                users=[user],
+                reason=SubscriptionReason.SUBSCRIBED,
+                now_ms=now_ms(),
+            )
+        else:
+            await lifecycle_store.unsubscribe(session, incident_id=incident.id, user_urn=user)
+
+    await writer.run(unit)
