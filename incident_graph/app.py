@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from incident_graph.api.gate import RequestGate
 from incident_graph.api.routes import http_routes
-from incident_graph.api.schema import schema
+from incident_graph.api.schema import build_schema
 from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
 from incident_graph.metrics import Metrics
@@ -32,7 +33,7 @@ def create_app(settings: Settings) -> Starlette:
         concurrency=1 if db.dialect == "sqlite" else 4,
         on_batch=metrics.write_batch.observe,
     )
-    view = GraphQLView(schema, settings=settings, db=db, writer=writer)
+    view = GraphQLView(build_schema(settings), settings=settings, db=db, writer=writer)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -46,14 +47,36 @@ def create_app(settings: Settings) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/api/graphql", RequestGate(view, db=db), methods=["GET", "POST"]),
+            Route(
+                "/api/graphql",
+                RequestGate(view, db=db, settings=settings),
+                methods=["GET", "POST"],
+            ),
             Route("/metrics", metrics.endpoint),
             *http_routes(),
         ],
-        middleware=[Middleware(metrics.middleware)],
+        middleware=[Middleware(metrics.middleware), *_cors(settings)],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.db = db
     app.state.writer = writer
     return app
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """CORS only for the configured origins; none configured means browsers get no CORS headers."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["X-Request-Id"],
+            # Bearer tokens travel in a header, never in cookies: no credentialed CORS needed.
+            allow_credentials=False,
+            max_age=600,
+        )
+    ]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final
+from urllib.parse import urlsplit
 
 PREFIX: Final = "INCIDENT_GRAPH_"
 DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./incident-graph.db"
@@ -40,6 +41,23 @@ def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     raise SettingsError(f"{PREFIX}{name}={raw!r} must be true or false")
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = env.get(PREFIX + name) or ""
+    origins: list[str] = []
+    for item in raw.split(","):
+        origin = item.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
+            raise SettingsError(
+                f"{PREFIX}{name}: {item.strip()!r} is not an origin; "
+                "list origins like https://app.example.com,http://localhost:3000"
+            )
+        origins.append(origin)
+    return tuple(origins)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -55,6 +73,15 @@ class Settings:
     require_resolution_note: bool = True
     # How far lineage is walked: upstream health, impactedAssets, upstreams/downstreams(depth).
     lineage_max_depth: int = 10
+    # Request limits on /api/graphql; each refusal answers BAD_USER_INPUT.
+    max_query_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    max_body_bytes: int = 1_048_576
+    # True: anyone may load the schema (introspection) without a token. False: a token is needed.
+    public_introspection: bool = True
+    # Browser origins allowed to call the API cross-origin; empty means CORS stays off.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,6 +113,12 @@ class Settings:
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
             require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
             lineage_max_depth=_int(env, "LINEAGE_MAX_DEPTH", 10, minimum=1),
+            max_query_depth=_int(env, "MAX_QUERY_DEPTH", 15, minimum=1),
+            max_aliases=_int(env, "MAX_ALIASES", 30, minimum=0),
+            max_tokens=_int(env, "MAX_TOKENS", 5_000, minimum=1),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_048_576, minimum=1),
+            public_introspection=_bool(env, "PUBLIC_INTROSPECTION", default=True),
+            cors_origins=_origins(env, "CORS_ORIGINS"),
         )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from helpers import Api
@@ -60,9 +61,9 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url)
 
 
-@pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[Api]:
-    """The real ASGI app (lifespan run, so migrated and with its writer) and three tokens."""
+@asynccontextmanager
+async def running_api(settings: Settings) -> AsyncIterator[Api]:
+    """The real ASGI app (lifespan run, so migrated and with its writer) and a token per role."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         writer = app.state.writer
@@ -72,3 +73,19 @@ async def api(settings: Settings) -> AsyncIterator[Api]:
         }
         async with Api.connect(app, tokens) as client:
             yield client
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    async with running_api(settings) as client:
+        yield client
+
+
+@pytest.fixture
+def api_with(settings: Settings) -> Callable[..., AbstractAsyncContextManager[Api]]:
+    """Like `api`, with some settings overridden: `async with api_with(max_aliases=2) as api:`."""
+
+    def start(**overrides: object) -> AbstractAsyncContextManager[Api]:
+        return running_api(settings.with_overrides(**overrides))
+
+    return start

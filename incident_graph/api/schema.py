@@ -13,7 +13,12 @@ from strawberry.types import ExecutionContext
 
 from incident_graph.api.catalog import CatalogMutations, CatalogQueries
 from incident_graph.api.errors import is_internal, log
-from incident_graph.api.extensions import InputTypeAliases
+from incident_graph.api.extensions import (
+    InputTypeAliases,
+    MaxAliasesLimit,
+    MaxTokensLimit,
+    QueryDepthLimit,
+)
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.query import IncidentQueries
@@ -21,6 +26,7 @@ from incident_graph.api.types.assets import ASSET_CLASSES
 from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
 from incident_graph.api.types.inputs import UpdateIncidentStatusInput
 from incident_graph.api.types.scalars import SCALARS
+from incident_graph.config import Settings
 
 # Distinct query texts kept parsed and validated; pipelines send a handful of shapes.
 CACHE_SIZE = 1024
@@ -49,7 +55,9 @@ class IncidentSchema(strawberry.Schema):
                 )
 
 
-def build_schema() -> IncidentSchema:
+def build_schema(settings: Settings | None = None) -> IncidentSchema:
+    """The schema with the request limits of `settings` (the defaults when None)."""
+    limits = settings or Settings()
     return IncidentSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
@@ -62,7 +70,11 @@ def build_schema() -> IncidentSchema:
             UpdateIncidentStatusInput,
         ],
         config=StrawberryConfig(scalar_map=SCALARS),
+        # Factories, never instances: strawberry makes one extension per request.
         extensions=[
+            partial(MaxTokensLimit, max_token_count=limits.max_tokens),
+            partial(QueryDepthLimit, max_depth=limits.max_query_depth),
+            partial(MaxAliasesLimit, max_aliases=limits.max_aliases),
             InputTypeAliases,
             partial(ParserCache, maxsize=CACHE_SIZE),
             partial(ValidationCache, maxsize=CACHE_SIZE),

@@ -1,5 +1,8 @@
 """Schema extensions, one per file."""
 
 from incident_graph.api.extensions.input_type_aliases import InputTypeAliases
+from incident_graph.api.extensions.max_aliases import MaxAliasesLimit
+from incident_graph.api.extensions.max_tokens import MaxTokensLimit
+from incident_graph.api.extensions.query_depth import QueryDepthLimit
 
-__all__ = ["InputTypeAliases"]
+__all__ = ["InputTypeAliases", "MaxAliasesLimit", "MaxTokensLimit", "QueryDepthLimit"]
