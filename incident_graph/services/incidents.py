@@ -11,6 +11,8 @@ from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.incidents import KEEP, RaiseSpec, StatusSpec, UpdateSpec
+from incident_graph.domain.notifications import NotifyKind
+from incident_graph.notify import outbox
 from incident_graph.store import Writer
 from incident_graph.store import assets as asset_store
 from incident_graph.store import incidents as incident_store
@@ -96,6 +98,9 @@ async def raise_incident(
             assignees=spec.assignees,
             now=now,
         )
+        await outbox.record(
+            session, kind=NotifyKind.NEW_INCIDENT, incident_id=incident_id, actor=actor, now_ms=now
+        )
         return spec.urn
 
     return await writer.run(unit)
@@ -128,6 +133,9 @@ async def update_incident_status(
         values = rules.plan_status(
             lifecycle_of(incident), status, actor=actor, now_ms=now, require_note=require_note
         )
+        notify = await outbox.update_kinds(
+            session, incident=incident, values=values, assignees=None
+        )
         await incident_store.apply_change(
             session,
             incident=incident,
@@ -139,6 +147,10 @@ async def update_incident_status(
         await follow(
             session, incident_id=incident.id, lead=values.get("lead_urn"), assignees=None, now=now
         )
+        for kind in notify:
+            await outbox.record(
+                session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
+            )
 
     await writer.run(unit)
 
@@ -189,6 +201,9 @@ async def update_incident(
             by_urn = await asset_store.ensure_assets(session, assets=spec.assets, now_ms=now)
             asset_ids = [by_urn[a.urn] for a in spec.assets]
         assignees = None if spec.assignees is KEEP else spec.assignees
+        notify = await outbox.update_kinds(
+            session, incident=incident, values=values, assignees=assignees
+        )
         await incident_store.apply_change(
             session,
             incident=incident,
@@ -206,5 +221,9 @@ async def update_incident(
             assignees=assignees,
             now=now,
         )
+        for kind in notify:
+            await outbox.record(
+                session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
+            )
 
     await writer.run(unit)

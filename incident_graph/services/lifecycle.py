@@ -9,6 +9,8 @@ from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import BadUserInputError, ForbiddenError, NotFoundError
 from incident_graph.domain.incidents import RootCause
+from incident_graph.domain.notifications import NotifyKind
+from incident_graph.notify import outbox
 from incident_graph.services.incidents import locked
 from incident_graph.store import Writer
 from incident_graph.store import incidents as incident_store
@@ -89,6 +91,14 @@ async def add_comment(
             users=rules.mentions(text),
             reason=SubscriptionReason.MENTIONED,
             now_ms=now,
+        )
+        await outbox.record(
+            session,
+            kind=NotifyKind.INCIDENT_COMMENT,
+            incident_id=incident.id,
+            actor=actor,
+            now_ms=now,
+            extra={"comment": text, "commentId": comment_id, "mentions": rules.mentions(text)},
         )
         return comment_id
 

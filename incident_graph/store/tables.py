@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
@@ -219,3 +230,101 @@ class IncidentSubscriber(Base):
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_incident_subscribers_user", "user_urn"),)
+
+
+class NotificationEvent(Base):
+    """The outbox: one row per notifiable change, written in the change's own transaction."""
+
+    __tablename__ = "notification_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    # False until the worker has turned the event into deliveries (in one transaction).
+    dispatched: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_notification_events_pending", "dispatched", "id"),)
+
+
+class NotificationChannel(Base):
+    """Where notifications go: a webhook, Slack, Teams or an email list."""
+
+    __tablename__ = "notification_channels"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # url, secret, recipients, SMTP settings, Slack member ids: whatever the kind needs.
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    soda_event_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+
+
+class NotificationPolicy(Base):
+    """Which events go where: empty match lists match everything."""
+
+    __tablename__ = "notification_policies"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # event_types, priorities, incident_types, platforms, asset_urns, tags: lists of strings.
+    match: Mapped[dict[str, Any]] = mapped_column(JSON)
+    channel_ids: Mapped[list[int]] = mapped_column(JSON)
+    user_urns: Mapped[list[str]] = mapped_column(JSON)
+    # "HH:MM" local times in quiet_time_zone; events are held until the window ends.
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    quiet_time_zone: Mapped[str | None] = mapped_column(String(100))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+
+
+class Delivery(Base):
+    """One event to one channel; retried until DELIVERED or DEAD."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("notification_events.id", ondelete="CASCADE"), index=True
+    )
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True
+    )
+    # Who the message names (owners, subscribers, policy users), as a JSON list of URNs.
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_ms: Mapped[int] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # A worker's lease while it sends; another worker may take the delivery once it passes.
+    locked_until_ms: Mapped[int | None] = mapped_column(BigInteger)
+    lock_token: Mapped[str | None] = mapped_column(String(40))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    delivered_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel_id", name="uq_deliveries_event_channel"),
+        Index("ix_deliveries_due", "status", "next_attempt_ms"),
+    )
+
+
+class DeliveryAttempt(Base):
+    """The attempt log: one row per try, whatever its outcome."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
+    )
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(10))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,96 @@
+"""The transactional outbox: an incident change and its notification event commit together.
+
+`record` runs inside the writer unit that makes the change, so a committed change always has
+its event and a rolled-back one never does. It stores a snapshot of the incident as it is
+after the change; who hears about it (owners, downstream owners, subscribers, policies) is
+worked out later by the worker, after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.domain.notifications import NotifyKind
+from incident_graph.store import incidents as incident_store
+from incident_graph.store import notifications as notification_store
+from incident_graph.store.tables import Incident
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    kind: NotifyKind,
+    incident_id: int,
+    actor: str,
+    now_ms: int,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Write one outbox event with the incident as it now is; returns the event id."""
+    incident = (
+        await session.scalars(
+            # The unit may have changed the row with UPDATE statements: read it afresh.
+            select(Incident)
+            .where(Incident.id == incident_id)
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    assets = (await incident_store.assets_by_incident(session, incident_ids=[incident_id])).get(
+        incident_id, []
+    )
+    assignees = await incident_store.assignee_urns_of(session, incident_id=incident_id)
+    payload: dict[str, Any] = {
+        "event": kind.value,
+        "time": now_ms,
+        "actor": actor,
+        "incident": {
+            "urn": incident.urn,
+            "title": incident.title,
+            "description": incident.description,
+            "type": incident.incident_type,
+            "customType": incident.custom_type,
+            "priority": incident.priority,
+            "state": incident.state,
+            "stage": incident.stage,
+            "message": incident.status_message,
+            "lead": incident.lead_urn,
+            "assignees": assignees,
+            "created": incident.created_ms,
+        },
+        "assets": [
+            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
+            for a in assets
+        ],
+        "extra": extra or {},
+    }
+    return await notification_store.insert_event(
+        session, kind=kind.value, incident_id=incident_id, payload=payload, now_ms=now_ms
+    )
+
+
+async def update_kinds(
+    session: AsyncSession,
+    *,
+    incident: Incident,
+    values: dict[str, Any],
+    assignees: Sequence[str] | None,
+) -> list[NotifyKind]:
+    """The notifiable changes an update makes, judged before it is applied."""
+    kinds: list[NotifyKind] = []
+    if any(
+        k in values and values[k] != getattr(incident, k)
+        for k in ("state", "stage", "status_message")
+    ):
+        kinds.append(NotifyKind.INCIDENT_STATUS_CHANGE)
+    assigned = "lead_urn" in values and values["lead_urn"] != incident.lead_urn
+    if assignees is not None and not assigned:
+        old = await incident_store.assignee_urns_of(session, incident_id=incident.id)
+        assigned = list(assignees) != old
+    if assigned:
+        kinds.append(NotifyKind.INCIDENT_ASSIGNED)
+    if "priority" in values and values["priority"] != incident.priority:
+        kinds.append(NotifyKind.INCIDENT_PRIORITY_CHANGE)
+    return kinds

@@ -1,0 +1,365 @@
+"""Outbox events, channels, policies, deliveries and their attempt log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.domain.notifications import ChannelSpec, DeliveryStatus, PolicySpec
+from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.tables import (
+    Asset,
+    AssetTag,
+    Delivery,
+    DeliveryAttempt,
+    IncidentSubscriber,
+    NotificationChannel,
+    NotificationEvent,
+    NotificationPolicy,
+)
+
+RETRYABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+
+
+async def insert_event(
+    session: AsyncSession, *, kind: str, incident_id: int, payload: dict[str, Any], now_ms: int
+) -> int:
+    result = await session.execute(
+        insert(NotificationEvent)
+        .values(
+            kind=kind,
+            incident_id=incident_id,
+            payload=payload,
+            created_ms=now_ms,
+            dispatched=False,
+        )
+        .returning(NotificationEvent.id)
+    )
+    return int(result.scalar_one())
+
+
+async def pending_events(session: AsyncSession, *, limit: int) -> list[NotificationEvent]:
+    """Undispatched events, oldest first; rows another worker holds are skipped (PostgreSQL)."""
+    rows = await session.scalars(
+        select(NotificationEvent)
+        .where(NotificationEvent.dispatched.is_(False))
+        .order_by(NotificationEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)
+
+
+async def mark_dispatched(session: AsyncSession, *, event_id: int, payload: dict[str, Any]) -> None:
+    await session.execute(
+        update(NotificationEvent)
+        .where(NotificationEvent.id == event_id)
+        .values(dispatched=True, payload=payload)
+    )
+
+
+async def event_counts(session: AsyncSession) -> dict[bool, int]:
+    rows = await session.execute(
+        select(NotificationEvent.dispatched, func.count()).group_by(NotificationEvent.dispatched)
+    )
+    return {bool(d): int(n) for d, n in rows}
+
+
+async def all_channels(session: AsyncSession) -> list[NotificationChannel]:
+    return list(await session.scalars(select(NotificationChannel).order_by(NotificationChannel.id)))
+
+
+async def all_policies(session: AsyncSession) -> list[NotificationPolicy]:
+    return list(await session.scalars(select(NotificationPolicy).order_by(NotificationPolicy.id)))
+
+
+async def existing_channel_ids(session: AsyncSession, *, ids: Sequence[int]) -> set[int]:
+    rows = await session.scalars(
+        select(NotificationChannel.id).where(NotificationChannel.id.in_(ids))
+    )
+    return set(rows)
+
+
+async def insert_channel(
+    session: AsyncSession, *, spec: ChannelSpec, actor: str, now_ms: int
+) -> int | None:
+    """The new channel's id; None when the name is taken."""
+    stmt = insert_ignore(
+        session,
+        NotificationChannel,
+        [
+            {
+                "name": spec.name,
+                "kind": spec.kind.value,
+                "config": spec.config,
+                "soda_event_names": spec.soda_event_names,
+                "created_ms": now_ms,
+                "created_actor": actor,
+            }
+        ],
+    ).returning(NotificationChannel.id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def insert_policy(
+    session: AsyncSession, *, spec: PolicySpec, actor: str, now_ms: int
+) -> int | None:
+    """The new policy's id; None when the name is taken."""
+    stmt = insert_ignore(
+        session,
+        NotificationPolicy,
+        [
+            {
+                "name": spec.name,
+                "match": spec.match.as_json(),
+                "channel_ids": list(spec.channel_ids),
+                "user_urns": list(spec.user_urns),
+                "quiet_start": spec.quiet.start if spec.quiet else None,
+                "quiet_end": spec.quiet.end if spec.quiet else None,
+                "quiet_time_zone": spec.quiet.time_zone if spec.quiet else None,
+                "created_ms": now_ms,
+                "created_actor": actor,
+            }
+        ],
+    ).returning(NotificationPolicy.id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_channel(session: AsyncSession, *, channel_id: int) -> NotificationChannel | None:
+    return await session.get(NotificationChannel, channel_id)
+
+
+async def get_policy(session: AsyncSession, *, policy_id: int) -> NotificationPolicy | None:
+    return await session.get(NotificationPolicy, policy_id)
+
+
+async def assets_with_tags(
+    session: AsyncSession, *, urns: Sequence[str]
+) -> tuple[dict[str, int], dict[int, set[str]]]:
+    """Asset ids by URN and tag names by asset id, for the assets events name."""
+    ids = dict(
+        (await session.execute(select(Asset.urn, Asset.id).where(Asset.urn.in_(urns)))).all()
+    )
+    tags: dict[int, set[str]] = defaultdict(set)
+    if ids:
+        rows = await session.execute(
+            select(AssetTag.asset_id, AssetTag.tag).where(AssetTag.asset_id.in_(ids.values()))
+        )
+        for asset_id, tag in rows:
+            tags[asset_id].add(tag)
+    return ids, tags
+
+
+async def asset_urns_by_id(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, str]:
+    return dict((await session.execute(select(Asset.id, Asset.urn).where(Asset.id.in_(ids)))).all())
+
+
+async def subscribers_of(
+    session: AsyncSession, *, incident_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(IncidentSubscriber.incident_id, IncidentSubscriber.user_urn)
+        .where(IncidentSubscriber.incident_id.in_(incident_ids))
+        .order_by(IncidentSubscriber.incident_id, IncidentSubscriber.user_urn)
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for incident_id, user in rows:
+        out[incident_id].append(user)
+    return out
+
+
+async def insert_deliveries(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """One delivery per (event, channel); a second expansion of an event adds nothing."""
+    if rows:
+        await session.execute(insert_ignore(session, Delivery, rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """Everything needed to send one delivery, copied out of the session (no ORM objects)."""
+
+    delivery_id: int
+    attempts: int
+    recipients: tuple[str, ...]
+    event_id: int
+    event_kind: str
+    payload: dict[str, Any]
+    channel_name: str
+    channel_kind: str
+    channel_config: dict[str, Any]
+    soda_event_names: bool
+
+
+async def claim_due(
+    session: AsyncSession, *, now_ms: int, limit: int, lease_ms: int, token: str
+) -> list[Claimed]:
+    """Lease due deliveries to this worker; rows other workers are claiming are skipped."""
+    ids = list(
+        await session.scalars(
+            select(Delivery.id)
+            .where(
+                Delivery.status.in_(RETRYABLE),
+                Delivery.next_attempt_ms <= now_ms,
+                or_(Delivery.locked_until_ms.is_(None), Delivery.locked_until_ms <= now_ms),
+            )
+            .order_by(Delivery.next_attempt_ms, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(locked_until_ms=now_ms + lease_ms, lock_token=token)
+    )
+    rows = await session.execute(
+        select(
+            Delivery.id,
+            Delivery.attempts,
+            Delivery.recipients,
+            NotificationEvent.id,
+            NotificationEvent.kind,
+            NotificationEvent.payload,
+            NotificationChannel.name,
+            NotificationChannel.kind,
+            NotificationChannel.config,
+            NotificationChannel.soda_event_names,
+        )
+        .join(NotificationEvent, NotificationEvent.id == Delivery.event_id)
+        .join(NotificationChannel, NotificationChannel.id == Delivery.channel_id)
+        .where(Delivery.id.in_(ids))
+        .order_by(Delivery.id)
+    )
+    return [
+        Claimed(
+            delivery_id=r[0],
+            attempts=r[1],
+            recipients=tuple(r[2]),
+            event_id=r[3],
+            event_kind=r[4],
+            payload=r[5],
+            channel_name=r[6],
+            channel_kind=r[7],
+            channel_config=r[8],
+            soda_event_names=bool(r[9]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    delivery_id: int
+    ok: bool
+    http_status: int | None
+    error: str | None
+    time_ms: int
+    duration_ms: int
+
+
+async def finish(
+    session: AsyncSession,
+    *,
+    outcome: Outcome,
+    token: str,
+    status: DeliveryStatus,
+    next_attempt_ms: int,
+) -> None:
+    """Log the attempt and settle the delivery, releasing this worker's lease."""
+    await session.execute(
+        insert(DeliveryAttempt).values(
+            delivery_id=outcome.delivery_id,
+            time_ms=outcome.time_ms,
+            outcome="OK" if outcome.ok else "ERROR",
+            http_status=outcome.http_status,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
+        )
+    )
+    await session.execute(
+        update(Delivery)
+        # A worker whose lease ran out and was taken over leaves the delivery to the new owner.
+        .where(Delivery.id == outcome.delivery_id, Delivery.lock_token == token)
+        .values(
+            status=status.value,
+            attempts=Delivery.attempts + 1,
+            next_attempt_ms=next_attempt_ms,
+            last_error=outcome.error,
+            locked_until_ms=None,
+            lock_token=None,
+            delivered_ms=outcome.time_ms if outcome.ok else None,
+        )
+    )
+
+
+async def deliveries_page(
+    session: AsyncSession, *, status: DeliveryStatus | None, start: int, count: int
+) -> tuple[int, list[Delivery]]:
+    """Total and one page of deliveries, newest first."""
+    conditions = [] if status is None else [Delivery.status == status.value]
+    total = (
+        await session.execute(select(func.count()).select_from(Delivery).where(*conditions))
+    ).scalar_one()
+    rows = await session.scalars(
+        select(Delivery).where(*conditions).order_by(Delivery.id.desc()).offset(start).limit(count)
+    )
+    return int(total), list(rows)
+
+
+async def get_delivery(
+    session: AsyncSession, *, delivery_id: int, for_update: bool = False
+) -> Delivery | None:
+    stmt = select(Delivery).where(Delivery.id == delivery_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def attempts_by_delivery(
+    session: AsyncSession, *, delivery_ids: Sequence[int]
+) -> dict[int, list[DeliveryAttempt]]:
+    rows = await session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.delivery_id.in_(delivery_ids))
+        .order_by(DeliveryAttempt.delivery_id, DeliveryAttempt.id)
+    )
+    out: dict[int, list[DeliveryAttempt]] = defaultdict(list)
+    for row in rows:
+        out[row.delivery_id].append(row)
+    return out
+
+
+async def events_by_id(
+    session: AsyncSession, *, ids: Sequence[int]
+) -> dict[int, NotificationEvent]:
+    rows = await session.scalars(select(NotificationEvent).where(NotificationEvent.id.in_(ids)))
+    return {r.id: r for r in rows}
+
+
+async def channels_by_id(
+    session: AsyncSession, *, ids: Sequence[int]
+) -> dict[int, NotificationChannel]:
+    rows = await session.scalars(select(NotificationChannel).where(NotificationChannel.id.in_(ids)))
+    return {r.id: r for r in rows}
+
+
+async def requeue(session: AsyncSession, *, delivery_id: int, now_ms: int) -> None:
+    """Send again now with a fresh attempt budget; the attempt log is kept."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            status=DeliveryStatus.PENDING.value,
+            attempts=0,
+            next_attempt_ms=now_ms,
+            locked_until_ms=None,
+            lock_token=None,
+        )
+    )
