@@ -356,7 +356,8 @@ async def drive(
             status, body = await send(i % len(calls))
             end = time.perf_counter()
             bad = status != 200 or (graphql and b'"errors"' in body)
-            if begin >= measure_from:
+            # Counted by completion, so requests slower than the window still count.
+            if end >= measure_from:
                 sample.latencies.append(end - begin)
                 last_end = max(last_end, end)
                 if bad:
@@ -707,7 +708,7 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
             }
             print(_fmt_row(workload.label, gql, base, ratio), flush=True)
             if args.profile and workload.key in args.profile_workloads:
-                out = Path(args.profile) / backend
+                out = Path(args.profile).resolve() / backend
                 out.mkdir(parents=True, exist_ok=True)
                 result.profiles[workload.key] = await profile(server, token, workload, load, out)
 

@@ -1,7 +1,8 @@
 """Bulk seeding for scripts/bench.py: assets and incidents written straight into the tables.
 
 Going through the API would take longer than the benchmark itself at a million incidents, so
-rows go in with one executemany per chunk (SQLite) or COPY (PostgreSQL). The rows carry the
+the base rows go in with one executemany per chunk (SQLite) or COPY (PostgreSQL), and filler
+rows are generated inside the database (a recursive CTE, generate_series). The rows carry the
 values the server itself would store for a raise (state copied into incident_assets, times
 in epoch milliseconds), so the server reads them like its own. Incident events are not
 seeded: no benchmarked read touches them.
@@ -27,6 +28,7 @@ import asyncpg
 PLATFORMS = ("hive", "snowflake", "kafka", "postgres", "s3")
 ACTOR = "urn:li:corpuser:bench"
 CHUNK = 50_000
+FILL_CHUNK = 100_000
 
 ASSET_COLUMNS = ("id", "urn", "entity_type", "platform", "name", "created_ms")
 INCIDENT_COLUMNS = (
@@ -120,6 +122,29 @@ def _incident(incident_id: int, asset_id: int, active: bool, now: int) -> tuple[
     return incident, (incident_id, asset_id, 0, state, created)
 
 
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """`count` filler incidents from `first_id`: round robin over filler assets, 1 in 10 ACTIVE."""
+
+    plan: Plan
+    first_id: int
+    count: int
+    offset: int
+    now: int
+
+    def args(self, first: int, last: int) -> dict[str, object]:
+        return {
+            "first": first,
+            "last": last,
+            "first_id": self.first_id,
+            "offset": self.offset,
+            "now": self.now,
+            "actor": ACTOR,
+            "filler_id": self.plan.filler_start + 1,
+            "span": self.plan.assets - self.plan.filler_start,
+        }
+
+
 class _Target:
     """One database's bulk writes."""
 
@@ -130,6 +155,10 @@ class _Target:
         raise NotImplementedError
 
     async def scalar(self, sql: str) -> int:
+        raise NotImplementedError
+
+    async def fill(self, fill: Fill) -> None:
+        """Generate filler incidents and their links inside the database (no row transfer)."""
         raise NotImplementedError
 
     async def finish(self) -> None:
@@ -164,6 +193,29 @@ class _Sqlite(_Target):
     async def scalar(self, sql: str) -> int:
         return int(self.conn.execute(sql).fetchone()[0] or 0)
 
+    async def fill(self, fill: Fill) -> None:
+        for first in range(fill.first_id, fill.first_id + fill.count, FILL_CHUNK):
+            last = min(first + FILL_CHUNK, fill.first_id + fill.count) - 1
+            args = fill.args(first, last)
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                "WITH RECURSIVE g(id) AS (SELECT :first UNION ALL SELECT id + 1 FROM g "
+                "WHERE id < :last) "
+                f"INSERT INTO incidents ({','.join(INCIDENT_COLUMNS)}) SELECT id, "
+                "'urn:li:incident:' || lower(hex(randomblob(16))), lower(hex(randomblob(32))), "
+                "'OPERATIONAL', 'bench incident ' || id, 'MEDIUM', "
+                "CASE WHEN (id - :first_id + :offset) % 10 = 0 THEN 'ACTIVE' ELSE 'RESOLVED' END, "
+                ":now + id, :actor, 'MANUAL', :now + id, :actor, :now + id, 1 FROM g",
+                args,
+            )
+            self.conn.execute(
+                f"INSERT INTO incident_assets ({','.join(LINK_COLUMNS)}) "
+                "SELECT id, :filler_id + (id - :first_id + :offset) % :span, 0, state, created_ms "
+                "FROM incidents WHERE id BETWEEN :first AND :last",
+                args,
+            )
+            self.conn.execute("COMMIT")
+
     async def finish(self) -> None:
         # Keep the WAL from holding the whole seed until the server's next checkpoint.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -190,6 +242,37 @@ class _Postgres(_Target):
 
     async def scalar(self, sql: str) -> int:
         return int(await self.conn.fetchval(sql) or 0)
+
+    async def fill(self, fill: Fill) -> None:
+        for first in range(fill.first_id, fill.first_id + fill.count, FILL_CHUNK):
+            last = min(first + FILL_CHUNK, fill.first_id + fill.count) - 1
+            a = fill.args(first, last)
+            async with self.conn.transaction():
+                await self.conn.execute(
+                    f"INSERT INTO incidents ({','.join(INCIDENT_COLUMNS)}) SELECT g, "
+                    "'urn:li:incident:' || gen_random_uuid(), md5(g::text) || md5((-g)::text), "
+                    "'OPERATIONAL', 'bench incident ' || g, 'MEDIUM', "
+                    "CASE WHEN (g - $3 + $4) % 10 = 0 THEN 'ACTIVE' ELSE 'RESOLVED' END, "
+                    "$5 + g, $6, 'MANUAL', $5 + g, $6, $5 + g, 1 "
+                    "FROM generate_series($1::bigint, $2::bigint) g",
+                    first,
+                    last,
+                    a["first_id"],
+                    a["offset"],
+                    a["now"],
+                    a["actor"],
+                )
+                await self.conn.execute(
+                    f"INSERT INTO incident_assets ({','.join(LINK_COLUMNS)}) "
+                    "SELECT id, $3 + (id - $4 + $5) % $6, 0, state, created_ms "
+                    "FROM incidents WHERE id BETWEEN $1 AND $2",
+                    first,
+                    last,
+                    a["filler_id"],
+                    a["first_id"],
+                    a["offset"],
+                    a["span"],
+                )
 
     async def finish(self) -> None:
         # Ids were given explicitly, so move the sequences past them; then let the planner
@@ -252,12 +335,6 @@ def _base_placements(plan: Plan) -> Iterator[tuple[int, bool]]:
         yield plan.page_assets + s, s % 2 == 0
 
 
-def _filler_placements(plan: Plan, count: int, offset: int) -> Iterator[tuple[int, bool]]:
-    span = plan.assets - plan.filler_start
-    for n in range(offset, offset + count):
-        yield plan.filler_start + n % span, n % 10 == 0
-
-
 async def seed_base(database_url: str, plan: Plan) -> Seeded:
     """Assets and the base incidents, into a migrated database with no incidents yet."""
     plan.check()
@@ -293,13 +370,7 @@ async def grow_to(database_url: str, plan: Plan, total: int) -> tuple[int, float
         have = await target.scalar("SELECT count(*) FROM incidents")
         if have < total:
             first_id = await target.scalar("SELECT max(id) FROM incidents") + 1
-            await _add_incidents(
-                target,
-                _filler_placements(plan, total - have, have),
-                first_id,
-                now,
-                keep_urns=False,
-            )
+            await target.fill(Fill(plan, first_id, total - have, have, now))
             await target.finish()
         count = await target.scalar("SELECT count(*) FROM incidents")
     finally:
