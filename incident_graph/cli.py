@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from incident_graph.config import Settings, SettingsError
@@ -104,6 +105,34 @@ def _token_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _assets_load(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.services.asset_load import LoadReport, load_lines  # noqa: PLC0415
+
+    interactive = sys.stderr.isatty()
+
+    def progress(report: LoadReport) -> None:
+        if interactive:
+            done = report.created + report.updated
+            sys.stderr.write(
+                f"\r{report.lines} lines read, {done} loaded, {len(report.rejected)} rejected"
+            )
+            sys.stderr.flush()
+
+    with Path(args.file).open(encoding="utf-8") as lines:
+        report = asyncio.run(
+            _with_writer(settings, lambda w: load_lines(writer=w, lines=lines, progress=progress))
+        )
+    if interactive:
+        sys.stderr.write("\n")
+    for number, reason in report.rejected:
+        print(f"line {number}: {reason}", file=sys.stderr)
+    print(
+        f"loaded {report.created + report.updated} assets "
+        f"({report.created} new, {report.updated} updated), rejected {len(report.rejected)}"
+    )
+    return 1 if report.rejected else 0
+
+
 def _export_schema(_: Settings, __: argparse.Namespace) -> int:
     from incident_graph.api.schema import sdl  # noqa: PLC0415 - builds the whole schema
 
@@ -136,6 +165,12 @@ def _parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")
     revoke.add_argument("--id", type=int, required=True, help="the token id printed at creation")
     revoke.set_defaults(run=_token_revoke)
+
+    assets = sub.add_parser("assets", help="manage the asset catalog")
+    assets_sub = assets.add_subparsers(dest="assets_command", required=True)
+    load = assets_sub.add_parser("load", help="upsert assets from a JSON Lines file")
+    load.add_argument("file", help="one AssetInput-shaped JSON object per line")
+    load.set_defaults(run=_assets_load)
 
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=_export_schema)
     return parser

@@ -28,6 +28,9 @@ ACTOR_ENTITY_TYPES: Final[dict[str, str]] = {
 }
 _INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 _ACTOR_NAME = re.compile(r"^[^\s(),]{1,200}$")
+# Any Unicode whitespace, C0 control characters and DEL.
+_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+_PARENS = re.compile(r"[()]")
 
 
 class InvalidUrnError(ValueError):
@@ -51,17 +54,18 @@ def _check_text(urn: str) -> None:
         raise InvalidUrnError("URN is empty")
     if len(urn) > MAX_URN_LENGTH:
         raise InvalidUrnError(f"URN is {len(urn)} characters long; the limit is {MAX_URN_LENGTH}")
-    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in urn):
+    if _FORBIDDEN.search(urn):
         raise InvalidUrnError(f"URN {urn!r} contains whitespace or control characters")
     if not urn.startswith(PREFIX):
         raise InvalidUrnError(f"URN {urn!r} must start with {PREFIX!r}")
-    depth = 0
-    for ch in urn:
-        depth += (ch == "(") - (ch == ")")
-        if depth < 0:
-            break
-    if depth != 0:
-        raise InvalidUrnError(f"URN {urn!r} has unbalanced parentheses")
+    if "(" in urn or ")" in urn:
+        depth = 0
+        for ch in _PARENS.findall(urn):
+            depth += 1 if ch == "(" else -1
+            if depth < 0:
+                break
+        if depth != 0:
+            raise InvalidUrnError(f"URN {urn!r} has unbalanced parentheses")
 
 
 def split_tuple(key: str) -> list[str] | None:

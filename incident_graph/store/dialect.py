@@ -16,3 +16,13 @@ def insert_ignore(session: AsyncSession, table: type[Base], rows: list[dict[str,
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).values(rows).on_conflict_do_nothing()
     return sqlite.insert(table).values(rows).on_conflict_do_nothing()
+
+
+def insert_ignore_many(session: AsyncSession, table: type[Base]) -> Insert:
+    """The same, without values: execute it with a list of rows (one executemany).
+
+    For large batches: a multi-row VALUES clause of thousands of rows is slow to compile.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
