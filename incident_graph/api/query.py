@@ -29,14 +29,32 @@ from incident_graph.api.types.search import (
 )
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.paging import page
-from incident_graph.domain.search import RawCriterion, build_filter_groups
+from incident_graph.domain.search import RawCriterion, build_filter_groups, build_sort
 from incident_graph.store import search as search_store
 
 _FACET_NAMES = {
     "hasActiveIncidents": "Has Active Incidents",
+    "hasResolvedIncidents": "Has Resolved Incidents",
+    "activeIncidentTypes": "Active Incident Types",
+    "activeIncidentPriorities": "Active Incident Priorities",
     "_entityType": "Type",
     "platform": "Platform",
+    "owners": "Owners",
+    "tags": "Tags",
 }
+
+
+def _wants_facets(info: Info) -> bool:
+    """Facets cost several queries: compute them only when the client selected them."""
+    for field in info.selected_fields:
+        for selection in field.selections:
+            if getattr(selection, "name", None) == "facets":
+                return True
+            # Fragments: look one level into them.
+            for inner in getattr(selection, "selections", []):
+                if getattr(inner, "name", None) == "facets":
+                    return True
+    return False
 
 
 async def _asset(info: Info, urn: str, entity: str) -> DataAsset | None:
@@ -133,6 +151,11 @@ class IncidentQueries:
                 f"searchAcrossEntities covers data assets; {unsupported[0]} is not one",
                 field="types",
             )
+        criterion = input.sort_input.sort_criterion if input.sort_input else None
+        sort = build_sort(
+            criterion.field if criterion else None,
+            criterion.sort_order.value if criterion else None,
+        )
         async with info.context.db.reading() as session:
             hits = await search_store.search_assets(
                 session,
@@ -141,6 +164,8 @@ class IncidentQueries:
                 groups=groups,
                 start=window.start,
                 count=window.count,
+                sort=sort,
+                facets=_wants_facets(info),
             )
         return SearchResults(
             start=window.start,

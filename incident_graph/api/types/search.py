@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 from incident_graph.api.types.entity import Entity
@@ -23,6 +25,23 @@ class AndFilterInput:
     and_: list[FacetFilterInput] | None = strawberry.field(default=None, name="and")
 
 
+@strawberry.enum
+class SortOrder(Enum):
+    ASCENDING = "ASCENDING"
+    DESCENDING = "DESCENDING"
+
+
+@strawberry.input(description="Sort by a field: name, urn or numActiveIncidents.")
+class SortCriterion:
+    field: str
+    sort_order: SortOrder = SortOrder.ASCENDING
+
+
+@strawberry.input(description="How to order search results (relevance when omitted).")
+class SearchSortInput:
+    sort_criterion: SortCriterion | None = None
+
+
 @strawberry.input(description="A search over data assets.")
 class SearchAcrossEntitiesInput:
     query: str
@@ -35,6 +54,7 @@ class SearchAcrossEntitiesInput:
     filters: list[FacetFilterInput] | None = strawberry.field(
         default=None, deprecation_reason="Use orFilters instead."
     )
+    sort_input: SearchSortInput | None = None
 
 
 @strawberry.type(description="A field of the entity the query matched.")
