@@ -1,0 +1,136 @@
+"""Full-text search over incidents: SQLite FTS5 or PostgreSQL text search, one interface.
+
+Both databases index the same text (title, description and resolution note; migration
+20261125_05) and answer the same way: user text is split into words here, English stopwords
+dropped on both sides, and every word reaches the database as a bound parameter, quoted as
+an FTS5 string on SQLite and through plainto_tsquery on PostgreSQL, so nothing a user types
+is ever read as SQL or as search syntax. Scores are "higher is better" on both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import reduce
+from typing import Any, Final
+
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Integer,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.store.tables import Incident
+
+FTS_TABLE: Final = "incidents_fts"
+POSTGRES_INDEX: Final = "ix_incidents_fulltext"
+# More words than this add little to a match and slow every query down.
+MAX_WORDS: Final = 32
+
+# PostgreSQL's english stop list, so SQLite (which keeps every word) answers alike.
+_STOP_LIST = """a about above after again against all am an and any are as at be because been before
+    being below between both but by can did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own s same she should so some such t than that the their theirs
+    them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with you your yours yourself
+    yourselves"""
+STOPWORDS: Final = frozenset(_STOP_LIST.split())
+_WORD = re.compile(r"\w+")
+
+_FTS = table(FTS_TABLE, column("rowid", Integer))
+_FTS_REF: ColumnClause[Any] = literal_column(FTS_TABLE)
+# Exactly the indexed expression (see the migration), or PostgreSQL will not use the index.
+_PG_VECTOR: ColumnClause[Any] = literal_column(
+    "to_tsvector('english', coalesce(incidents.title, '') || ' ' || "
+    "coalesce(incidents.description, '') || ' ' || coalesce(incidents.resolution_note, ''))"
+)
+_PG_CONFIG: ColumnClause[Any] = literal_column("'english'")
+
+
+def words(text: str | None, *, limit: int = MAX_WORDS) -> list[str]:
+    """The distinct searchable words of `text`, lowercased, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall((text or "").lower()):
+        if word not in STOPWORDS and word not in seen:
+            seen[word] = None
+            if len(seen) == limit:
+                break
+    return list(seen)
+
+
+def _fts_string(word: str) -> str:
+    # An FTS5 string: inside double quotes every character is literal, quotes doubled.
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _matching(session: AsyncSession, found: Sequence[str], *, every: bool) -> Select[Any]:
+    """(incident_id, score) of incidents holding every word (or any word when not `every`)."""
+    if _is_postgres(session):
+        if every:
+            query: ColumnElement[Any] = func.plainto_tsquery(_PG_CONFIG, " ".join(found))
+        else:
+            # tsquery || tsquery is OR; one bound parameter a word.
+            query = reduce(
+                lambda a, b: a.op("||")(b), [func.plainto_tsquery(_PG_CONFIG, w) for w in found]
+            )
+        return select(
+            Incident.id.label("incident_id"),
+            func.ts_rank(_PG_VECTOR, query).label("score"),
+        ).where(_PG_VECTOR.op("@@")(query))
+    expression = (" " if every else " OR ").join(_fts_string(w) for w in found)
+    return select(
+        _FTS.c.rowid.label("incident_id"),
+        # bm25 is lower-is-better; negated so both databases rank the same way.
+        (-func.bm25(_FTS_REF)).label("score"),
+    ).where(_FTS_REF.op("MATCH")(expression))
+
+
+def all_words(session: AsyncSession, text: str | None) -> Select[Any] | None:
+    """(incident_id, score) of incidents holding every word of `text`; None when it has none."""
+    found = words(text)
+    return _matching(session, found, every=True) if found else None
+
+
+async def best_matches(
+    session: AsyncSession, *, text: str, states: Sequence[str], exclude_id: int, limit: int
+) -> dict[int, float]:
+    """The `limit` incidents in `states` sharing the most words with `text`, with scores."""
+    found = words(text)
+    if not found or limit < 1:
+        return {}
+    hits = _matching(session, found, every=False).subquery()
+    rows = await session.execute(
+        select(hits.c.incident_id, hits.c.score)
+        .join(Incident, Incident.id == hits.c.incident_id)
+        .where(Incident.state.in_(states), Incident.id != exclude_id)
+        .order_by(hits.c.score.desc(), hits.c.incident_id.desc())
+        .limit(limit)
+    )
+    return {int(i): float(s) for i, s in rows}
+
+
+async def scores_of(
+    session: AsyncSession, *, text: str, incident_ids: Sequence[int]
+) -> dict[int, float]:
+    """How well each of these incidents matches any word of `text` (absent: no word shared)."""
+    found = words(text)
+    if not found or not incident_ids:
+        return {}
+    hits = _matching(session, found, every=False).subquery()
+    rows = await session.execute(
+        select(hits.c.incident_id, hits.c.score).where(hits.c.incident_id.in_(incident_ids))
+    )
+    return {int(i): float(s) for i, s in rows}
