@@ -17,6 +17,7 @@ from incident_graph.api.schema import build_schema
 from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
 from incident_graph.metrics import Metrics
+from incident_graph.notify.worker import DeliveryWorker
 from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
 
@@ -39,9 +40,15 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(db.write_engine)
         await writer.start()
+        worker = DeliveryWorker(writer=writer, settings=settings)
+        if settings.notify_worker:
+            await worker.start()
+        app.state.delivery_worker = worker
         try:
             yield
         finally:
+            # Before the writer: the worker's last round still writes its attempt log.
+            await worker.stop()
             await writer.stop()
             await db.dispose()
 

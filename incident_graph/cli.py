@@ -1,10 +1,11 @@
-"""Command line: serve | migrate | token create/revoke | export-schema."""
+"""Command line: serve | migrate | token create/revoke | assets load | worker | export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -133,6 +134,29 @@ def _assets_load(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.notify.worker import DeliveryWorker  # noqa: PLC0415 - only `worker`
+
+    async def run(writer: Writer) -> None:
+        worker = DeliveryWorker(writer=writer, settings=settings)
+        if args.once:
+            while await worker.run_once():
+                pass
+            await worker.stop()
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await worker.start()
+        print("delivery worker running; stop it with SIGTERM or Ctrl-C", flush=True)
+        await stop.wait()
+        await worker.stop()
+
+    asyncio.run(_with_writer(settings, run))
+    return 0
+
+
 def _export_schema(_: Settings, __: argparse.Namespace) -> int:
     from incident_graph.api.schema import sdl  # noqa: PLC0415 - builds the whole schema
 
@@ -171,6 +195,12 @@ def _parser() -> argparse.ArgumentParser:
     load = assets_sub.add_parser("load", help="upsert assets from a JSON Lines file")
     load.add_argument("file", help="one AssetInput-shaped JSON object per line")
     load.set_defaults(run=_assets_load)
+
+    worker = sub.add_parser(
+        "worker", help="send notifications (the server runs one too, unless NOTIFY_WORKER=false)"
+    )
+    worker.add_argument("--once", action="store_true", help="send what is due, then exit")
+    worker.set_defaults(run=_worker)
 
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=_export_schema)
     return parser

@@ -83,6 +83,18 @@ class Settings:
     # Browser origins allowed to call the API cross-origin; empty means CORS stays off.
     cors_origins: tuple[str, ...] = ()
 
+    # Notifications: the delivery worker in the server, its pace, retries and reach.
+    notify_worker: bool = True
+    notify_poll_ms: int = 500
+    notify_max_attempts: int = 8
+    notify_backoff_base_ms: int = 2_000
+    notify_backoff_max_ms: int = 600_000
+    # How long a worker owns a delivery it is sending; after that another worker may retry it.
+    notify_lease_ms: int = 60_000
+    notify_timeout_ms: int = 10_000
+    notify_downstream_depth: int = 2
+    notify_batch: int = 100
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -113,6 +125,15 @@ class Settings:
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
             require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
             lineage_max_depth=_int(env, "LINEAGE_MAX_DEPTH", 10, minimum=1),
+            notify_worker=_bool(env, "NOTIFY_WORKER", default=True),
+            notify_poll_ms=_int(env, "NOTIFY_POLL_MS", 500, minimum=1),
+            notify_max_attempts=_int(env, "NOTIFY_MAX_ATTEMPTS", 8, minimum=1),
+            notify_backoff_base_ms=_int(env, "NOTIFY_BACKOFF_BASE_MS", 2_000, minimum=0),
+            notify_backoff_max_ms=_int(env, "NOTIFY_BACKOFF_MAX_MS", 600_000, minimum=0),
+            notify_lease_ms=_int(env, "NOTIFY_LEASE_MS", 60_000, minimum=100),
+            notify_timeout_ms=_int(env, "NOTIFY_TIMEOUT_MS", 10_000, minimum=100),
+            notify_downstream_depth=_int(env, "NOTIFY_DOWNSTREAM_DEPTH", 2, minimum=0),
+            notify_batch=_int(env, "NOTIFY_BATCH", 100, minimum=1),
             max_query_depth=_int(env, "MAX_QUERY_DEPTH", 15, minimum=1),
             max_aliases=_int(env, "MAX_ALIASES", 30, minimum=0),
             max_tokens=_int(env, "MAX_TOKENS", 5_000, minimum=1),

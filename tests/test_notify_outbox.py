@@ -58,18 +58,17 @@ async def test_each_change_kind_has_its_event(api: Api) -> None:
     assert [k for k, _ in events] == [
         "NEW_INCIDENT",
         "INCIDENT_STATUS_CHANGE",
-        # Starting the investigation made the actor the lead: that is an assignment too.
-        "INCIDENT_ASSIGNED",
         "INCIDENT_PRIORITY_CHANGE",
         "INCIDENT_ASSIGNED",
         "INCIDENT_COMMENT",
     ]
     assert events[1][1]["incident"]["stage"] == "INVESTIGATION"
-    assert events[2][1]["incident"]["lead"] == "urn:li:corpuser:editor-user"
-    assert events[3][1]["incident"]["priority"] == "CRITICAL"
-    assert events[4][1]["incident"]["assignees"] == ["urn:li:corpuser:ann"]
-    assert events[5][1]["extra"]["mentions"] == ["urn:li:corpuser:bob"]
-    assert events[5][1]["incident"]["title"] == "only the title"
+    # Starting the work made the actor the lead: part of the status change, not a new event.
+    assert events[1][1]["incident"]["lead"] == "urn:li:corpuser:editor-user"
+    assert events[2][1]["incident"]["priority"] == "CRITICAL"
+    assert events[3][1]["incident"]["assignees"] == ["urn:li:corpuser:ann"]
+    assert events[4][1]["extra"]["mentions"] == ["urn:li:corpuser:bob"]
+    assert events[4][1]["incident"]["title"] == "only the title"
 
 
 async def test_unchanged_values_notify_nobody(api: Api) -> None:
@@ -94,3 +93,12 @@ async def test_retried_raise_with_same_id_writes_one_event(api: Api) -> None:
     await api.raise_incident(id="retry-me", title="t")
     await api.raise_incident(id="retry-me", title="t")
     assert [k for k, _ in await outbox(api)] == ["NEW_INCIDENT"]
+
+
+async def test_naming_a_lead_is_an_assignment(api: Api) -> None:
+    urn = await api.raise_incident()
+    await api.gql(UPDATE, {"u": urn, "i": {"leadUrn": "urn:li:corpuser:lea"}})
+    await api.gql(UPDATE, {"u": urn, "i": {"leadUrn": "urn:li:corpuser:lea"}})
+    events = await outbox(api)
+    assert [k for k, _ in events] == ["NEW_INCIDENT", "INCIDENT_ASSIGNED"]
+    assert events[1][1]["incident"]["lead"] == "urn:li:corpuser:lea"

@@ -21,6 +21,7 @@ from incident_graph.api.extensions import (
 )
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
+from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
 from incident_graph.api.query import IncidentQueries
 from incident_graph.api.types.assets import ASSET_CLASSES
 from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
@@ -33,8 +34,18 @@ CACHE_SIZE = 1024
 
 
 # Each feature contributes its own root-field classes; they merge into Query and Mutation.
-QUERIES: tuple[type, ...] = (IncidentQueries, CatalogQueries, LifecycleQueries)
-MUTATIONS: tuple[type, ...] = (IncidentMutations, CatalogMutations, LifecycleMutations)
+QUERIES: tuple[type, ...] = (
+    IncidentQueries,
+    CatalogQueries,
+    LifecycleQueries,
+    NotificationQueries,
+)
+MUTATIONS: tuple[type, ...] = (
+    IncidentMutations,
+    CatalogMutations,
+    LifecycleMutations,
+    NotificationMutations,
+)
 
 
 class IncidentSchema(strawberry.Schema):

@@ -77,15 +77,20 @@ async def update_kinds(
     incident: Incident,
     values: dict[str, Any],
     assignees: Sequence[str] | None,
+    lead_given: bool = False,
 ) -> list[NotifyKind]:
-    """The notifiable changes an update makes, judged before it is applied."""
+    """The notifiable changes an update makes, judged before it is applied.
+
+    A lead the status rules set on their own (whoever starts the work leads it) is part of
+    the status change; only a lead the caller names is an assignment of its own.
+    """
     kinds: list[NotifyKind] = []
     if any(
         k in values and values[k] != getattr(incident, k)
         for k in ("state", "stage", "status_message")
     ):
         kinds.append(NotifyKind.INCIDENT_STATUS_CHANGE)
-    assigned = "lead_urn" in values and values["lead_urn"] != incident.lead_urn
+    assigned = lead_given and values.get("lead_urn") != incident.lead_urn
     if assignees is not None and not assigned:
         old = await incident_store.assignee_urns_of(session, incident_id=incident.id)
         assigned = list(assignees) != old

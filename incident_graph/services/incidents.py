@@ -202,7 +202,11 @@ async def update_incident(
             asset_ids = [by_urn[a.urn] for a in spec.assets]
         assignees = None if spec.assignees is KEEP else spec.assignees
         notify = await outbox.update_kinds(
-            session, incident=incident, values=values, assignees=assignees
+            session,
+            incident=incident,
+            values=values,
+            assignees=assignees,
+            lead_given=spec.lead is not KEEP,
         )
         await incident_store.apply_change(
             session,

@@ -1,0 +1,57 @@
+"""The one small interface every destination kind implements, and what it is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from incident_graph.domain.notifications import NotifyKind
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One delivery, as plain data: sending never touches the database or ORM objects."""
+
+    delivery_id: int
+    event_id: int
+    kind: NotifyKind
+    # The event after expansion: incident, assets, owners, downstream owners, link, ...
+    payload: dict[str, Any]
+    recipients: tuple[str, ...]
+    config: dict[str, Any]
+    soda_event_names: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    ok: bool
+    http_status: int | None = None
+    error: str | None = None
+
+
+class Destination(Protocol):
+    async def send(self, message: Message) -> SendResult: ...
+
+
+HEADLINES: dict[NotifyKind, str] = {
+    NotifyKind.NEW_INCIDENT: "New incident",
+    NotifyKind.INCIDENT_STATUS_CHANGE: "Incident status changed",
+    NotifyKind.INCIDENT_ASSIGNED: "Incident assigned",
+    NotifyKind.INCIDENT_PRIORITY_CHANGE: "Incident priority changed",
+    NotifyKind.INCIDENT_COMMENT: "New comment on incident",
+}
+
+
+def headline(message: Message) -> str:
+    title = message.payload["incident"].get("title") or message.payload["incident"]["urn"]
+    return f"{HEADLINES[message.kind]}: {title}"
+
+
+def user_name(urn: str) -> str:
+    """`urn:li:corpuser:jdoe` -> `jdoe` (groups keep their name too)."""
+    return urn.rsplit(":", 1)[-1]
+
+
+def status_text(incident: dict[str, Any]) -> str:
+    stage = incident.get("stage")
+    return f"{incident['state']} ({stage})" if stage else str(incident["state"])

@@ -1,0 +1,174 @@
+"""Expansion: outbox events become deliveries, one per channel the policies route them to.
+
+Runs in one writer unit per batch: the deliveries are inserted and the events marked
+dispatched together, so an event is expanded exactly once even if the worker dies midway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.domain.notifications import (
+    DeliveryStatus,
+    EventFacts,
+    PolicyMatch,
+    QuietHours,
+    matches,
+    quiet_until,
+)
+from incident_graph.store import catalog as catalog_store
+from incident_graph.store import lineage
+from incident_graph.store import notifications as notification_store
+from incident_graph.store.tables import NotificationEvent, NotificationPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class ExpandSettings:
+    base_url: str
+    downstream_depth: int
+    batch: int
+
+
+def incident_link(base_url: str, urn: str) -> str:
+    """The stable link to an incident: GraphiQL opened on it (documented in the README)."""
+    return f"{base_url.rstrip('/')}/api/graphiql?incident={quote(urn, safe='')}"
+
+
+@dataclass(slots=True)
+class _Context:
+    """What a batch of events needs, loaded in a few statements for the whole batch."""
+
+    asset_ids: dict[str, int]
+    tags: dict[int, set[str]]
+    owners: dict[int, list[str]]
+    downstream: dict[int, list[tuple[int, int]]]
+    downstream_urns: dict[int, str]
+    subscribers: dict[int, list[str]]
+
+
+async def _load(session: AsyncSession, events: list[NotificationEvent], depth: int) -> _Context:
+    urns = sorted({a["urn"] for e in events for a in e.payload.get("assets", [])})
+    asset_ids, tags = await notification_store.assets_with_tags(session, urns=urns)
+    reached = await lineage.walk(
+        session, start_ids=list(asset_ids.values()), depth=depth, upstream=False
+    )
+    downstream = {a: [(r.asset_id, r.depth) for r in rs] for a, rs in reached.items()}
+    everyone = set(asset_ids.values()) | {d for rs in downstream.values() for d, _ in rs}
+    owner_specs = await catalog_store.owners_by_asset(session, asset_ids=sorted(everyone))
+    down_ids = sorted({d for rs in downstream.values() for d, _ in rs})
+    return _Context(
+        asset_ids=asset_ids,
+        tags=tags,
+        owners={a: [o.urn for o in specs] for a, specs in owner_specs.items()},
+        downstream=downstream,
+        downstream_urns=await notification_store.asset_urns_by_id(session, ids=down_ids),
+        subscribers=await notification_store.subscribers_of(
+            session, incident_ids=sorted({e.incident_id for e in events})
+        ),
+    )
+
+
+def _enrich(event: NotificationEvent, ctx: _Context, base_url: str) -> dict[str, Any]:
+    payload = dict(event.payload)
+    assets = payload.get("assets", [])
+    ids = [ctx.asset_ids[a["urn"]] for a in assets if a["urn"] in ctx.asset_ids]
+    own = set(ids)
+    owners = list(dict.fromkeys(o for a in ids for o in ctx.owners.get(a, [])))
+    downstream_owners: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for a in ids:
+        for down, depth in ctx.downstream.get(a, []):
+            if down in own:
+                continue
+            for owner in ctx.owners.get(down, []):
+                key = (owner, ctx.downstream_urns[down])
+                if key not in seen:
+                    seen.add(key)
+                    downstream_owners.append({"owner": owner, "asset": key[1], "depth": depth})
+    payload["incident"] = dict(payload["incident"]) | {
+        "link": incident_link(base_url, payload["incident"]["urn"])
+    }
+    payload["asset"] = assets[0] if assets else None
+    payload["owners"] = owners
+    payload["downstreamOwners"] = downstream_owners
+    payload["subscribers"] = ctx.subscribers.get(event.incident_id, [])
+    payload["eventId"] = event.id
+    return payload
+
+
+def _facts(payload: dict[str, Any], ctx: _Context) -> EventFacts:
+    assets = payload.get("assets", [])
+    ids = [ctx.asset_ids[a["urn"]] for a in assets if a["urn"] in ctx.asset_ids]
+    return EventFacts(
+        kind=payload["event"],
+        priority=payload["incident"].get("priority"),
+        incident_type=payload["incident"]["type"],
+        platforms=frozenset(a["platform"] for a in assets if a.get("platform")),
+        asset_urns=frozenset(a["urn"] for a in assets),
+        tags=frozenset(t for a in ids for t in ctx.tags.get(a, set())),
+    )
+
+
+def _quiet(policy: NotificationPolicy) -> QuietHours | None:
+    if policy.quiet_start is None or policy.quiet_end is None:
+        return None
+    return QuietHours(policy.quiet_start, policy.quiet_end, policy.quiet_time_zone or "UTC")
+
+
+async def expand_pending(session: AsyncSession, *, settings: ExpandSettings, now_ms: int) -> int:
+    """Expand up to one batch of undispatched events; returns how many were expanded."""
+    events = await notification_store.pending_events(session, limit=settings.batch)
+    if not events:
+        return 0
+    channels = {c.id for c in await notification_store.all_channels(session)}
+    policies = await notification_store.all_policies(session)
+    ctx = await _load(session, events, settings.downstream_depth)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        payload = _enrich(event, ctx, settings.base_url)
+        facts = _facts(payload, ctx)
+        due: dict[int, int] = {}
+        users: list[str] = []
+        for policy in policies:
+            if not matches(PolicyMatch.from_json(policy.match), facts):
+                continue
+            held = quiet_until(_quiet(policy), priority=facts.priority, now_ms=now_ms)
+            at = now_ms if held is None else held
+            for channel_id in policy.channel_ids:
+                if channel_id in channels:
+                    due[channel_id] = min(due.get(channel_id, at), at)
+            users += policy.user_urns
+        recipients = list(
+            dict.fromkeys(
+                [
+                    *payload["owners"],
+                    *(d["owner"] for d in payload["downstreamOwners"]),
+                    *payload["subscribers"],
+                    *payload.get("extra", {}).get("mentions", []),
+                    *users,
+                ]
+            )
+        )
+        payload["recipients"] = recipients
+        rows += [
+            {
+                "event_id": event.id,
+                "channel_id": channel_id,
+                "recipients": recipients,
+                "status": DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_ms": at,
+                "created_ms": now_ms,
+            }
+            for channel_id, at in sorted(due.items())
+        ]
+        await notification_store.mark_dispatched(session, event_id=event.id, payload=payload)
+    await notification_store.insert_deliveries(session, rows=rows)
+    return len(events)
+
+
+__all__ = ["ExpandSettings", "expand_pending", "incident_link"]

@@ -1,0 +1,64 @@
+"""Notification write operations: channels, policies and redelivery."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incident_graph.domain.clock import now_ms
+from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFoundError
+from incident_graph.domain.notifications import ChannelSpec, PolicySpec
+from incident_graph.store import Writer
+from incident_graph.store import notifications as notification_store
+
+
+async def create_channel(*, writer: Writer, spec: ChannelSpec, actor: str) -> int:
+    """Create a channel; CONFLICT when the name is taken. Returns its id."""
+
+    async def unit(session: AsyncSession) -> int:
+        channel_id = await notification_store.insert_channel(
+            session, spec=spec, actor=actor, now_ms=now_ms()
+        )
+        if channel_id is None:
+            raise ConflictError(
+                f"a notification channel named {spec.name!r} exists; choose another name"
+            )
+        return channel_id
+
+    return await writer.run(unit)
+
+
+async def create_policy(*, writer: Writer, spec: PolicySpec, actor: str) -> int:
+    """Create a policy routing to existing channels; CONFLICT when the name is taken."""
+
+    async def unit(session: AsyncSession) -> int:
+        known = await notification_store.existing_channel_ids(session, ids=spec.channel_ids)
+        missing = [c for c in spec.channel_ids if c not in known]
+        if missing:
+            raise BadUserInputError(
+                f"channelIds {missing} name no channel; use ids from createNotificationChannel",
+                field="channelIds",
+            )
+        policy_id = await notification_store.insert_policy(
+            session, spec=spec, actor=actor, now_ms=now_ms()
+        )
+        if policy_id is None:
+            raise ConflictError(
+                f"a notification policy named {spec.name!r} exists; choose another name"
+            )
+        return policy_id
+
+    return await writer.run(unit)
+
+
+async def redeliver(*, writer: Writer, delivery_id: int) -> None:
+    """Queue a delivery to be sent again now, with a fresh attempt budget."""
+
+    async def unit(session: AsyncSession) -> None:
+        delivery = await notification_store.get_delivery(
+            session, delivery_id=delivery_id, for_update=True
+        )
+        if delivery is None:
+            raise NotFoundError(f"no delivery {delivery_id}; list them with deliveries(status)")
+        await notification_store.requeue(session, delivery_id=delivery_id, now_ms=now_ms())
+
+    await writer.run(unit)
