@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from helpers import DATASET, Api
 from sqlalchemy import event
+
+# Statements are counted only in the request's own context (DataLoader batches inherit it),
+# so background tasks of the app, such as the notification worker, are not counted.
+COUNTING: ContextVar[bool] = ContextVar("counting", default=False)
 
 QUERY = """query($u: String!) { dataset(urn: $u) {
   health { status activeIncidentHealthDetails { count } }
@@ -23,12 +28,15 @@ async def _statements(api: Api) -> int:
     seen: list[str] = []
 
     def count(*args: Any) -> None:
-        seen.append(args[2])
+        if COUNTING.get():
+            seen.append(args[2])
 
     event.listen(engine, "before_cursor_execute", count)
+    token = COUNTING.set(True)
     try:
         await api.gql(QUERY, {"u": DATASET})
     finally:
+        COUNTING.reset(token)
         event.remove(engine, "before_cursor_execute", count)
     return len([s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))])
 
@@ -46,3 +54,56 @@ async def test_statement_count_is_flat(api: Api) -> None:
     # token, asset, health, upstream lineage walk, page total + page + incident rows,
     # assets, assignees
     assert large <= 9
+
+
+PAGE = """query($n: Int!) { searchAcrossEntities(input: {query: "*", count: $n}) {
+  total searchResults { entity { urn ... on DataAsset {
+    health { type status activeIncidentHealthDetails { count } upstreamIncidentHealthDetails { count } }
+    incidents(count: 5) { total incidents { urn title status { state } } }
+  } } }
+} }"""
+
+
+async def _page_statements(api: Api, size: int) -> tuple[int, dict[str, Any]]:
+    assert api.app is not None
+    engine = api.app.state.db.read_engine.sync_engine
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        if COUNTING.get():
+            seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    token = COUNTING.set(True)
+    try:
+        data = await api.gql(PAGE, {"n": size})
+    finally:
+        COUNTING.reset(token)
+        event.remove(engine, "before_cursor_execute", count)
+    statements = [s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))]
+    return len(statements), data
+
+
+async def test_a_page_of_assets_with_health_and_incidents_costs_four_statements(api: Api) -> None:
+    assets = [f"urn:li:dataset:(urn:li:dataPlatform:hive,db.t{i:03d},PROD)" for i in range(100)]
+    await api.gql(
+        "mutation($input: [AssetInput!]!) { upsertAssets(input: $input) { created } }",
+        {
+            "input": [
+                {"urn": u, "upstreamUrns": assets[max(0, i - 2) : i]} for i, u in enumerate(assets)
+            ]
+        },
+    )
+    for i in range(0, 100, 3):
+        await api.raise_incident(resourceUrn=assets[i], resourceUrns=[assets[(i + 1) % 100]])
+    small, small_data = await _page_statements(api, 10)
+    large, large_data = await _page_statements(api, 100)
+    # The token check, the search page (total included), health of every asset (own and
+    # upstream incidents in one recursive query) and every asset's incident page.
+    assert small == large == 4
+    results = large_data["searchAcrossEntities"]["searchResults"]
+    assert len(results) == 100
+    first = results[0]["entity"]
+    assert first["incidents"]["total"] == 2  # raised for t000 itself and, wrapping, by t099
+    assert first["health"][0]["status"] == "FAIL"
+    assert small_data["searchAcrossEntities"]["total"] == 100

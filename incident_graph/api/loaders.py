@@ -10,12 +10,13 @@ from strawberry.dataloader import DataLoader
 
 from incident_graph.api.lifecycle_loaders import LifecycleLoaders
 from incident_graph.domain.assets import OwnerSpec
-from incident_graph.domain.health import ActiveIncidents, UpstreamProblem
 from incident_graph.store import Database
 from incident_graph.store import assets as asset_store
 from incident_graph.store import catalog as catalog_store
+from incident_graph.store import health as health_store
 from incident_graph.store import incidents as incident_store
 from incident_graph.store import lineage as lineage_store
+from incident_graph.store.health import HealthInputs
 from incident_graph.store.incidents import PageFilter
 from incident_graph.store.lineage import Reached
 from incident_graph.store.tables import Asset, Incident
@@ -52,16 +53,13 @@ class Loaders:
         self.asset_by_urn = DataLoader[str, Asset | None](self._assets_by_urn)
         self.assets_of_incident = DataLoader[int, list[Asset]](self._assets_of_incidents)
         self.assignees_of_incident = DataLoader[int, list[str]](self._assignees_of_incidents)
-        self.active_incidents = DataLoader[int, ActiveIncidents](self._active_incidents)
+        self.health = DataLoader[int, HealthInputs](self._health)
         self.incident_page = DataLoader[PageKey, IncidentPage](self._incident_pages)
         self.lifecycle = LifecycleLoaders(db)
         self.asset_by_id = DataLoader[int, Asset | None](self._assets_by_id)
         self.owners_of_asset = DataLoader[int, list[OwnerSpec]](self._owners)
         self.tags_of_asset = DataLoader[int, list[str]](self._tags)
         self.lineage = DataLoader[LineageKey, list[Reached]](self._lineage)
-        self.upstream_problems = DataLoader[int, tuple[UpstreamProblem, ...]](
-            self._upstream_problems
-        )
 
     async def _incidents_by_urn(self, keys: Sequence[str]) -> list[Incident | None]:
         async with self._db.reading() as session:
@@ -85,9 +83,11 @@ class Loaders:
             found = await incident_store.assignees_by_incident(session, incident_ids=keys)
         return [found.get(k, []) for k in keys]
 
-    async def _active_incidents(self, keys: Sequence[int]) -> list[ActiveIncidents]:
+    async def _health(self, keys: Sequence[int]) -> list[HealthInputs]:
         async with self._db.reading() as session:
-            found = await incident_store.active_by_asset(session, asset_ids=keys)
+            found = await health_store.health_inputs(
+                session, asset_ids=keys, depth=self.lineage_depth
+            )
         return [found[k] for k in keys]
 
     async def _assets_by_id(self, keys: Sequence[int]) -> list[Asset | None]:
@@ -118,43 +118,18 @@ class Loaders:
                 )
         return [found[(k.depth, k.upstream)][k.asset_id] for k in keys]
 
-    async def _upstream_problems(self, keys: Sequence[int]) -> list[tuple[UpstreamProblem, ...]]:
-        async with self._db.reading() as session:
-            found = await lineage_store.active_upstream_incidents(
-                session, asset_ids=keys, depth=self.lineage_depth
-            )
-        out: list[tuple[UpstreamProblem, ...]] = []
-        for key in keys:
-            grouped: dict[str, tuple[int, list[str]]] = {}
-            for hit in found.get(key, []):
-                grouped.setdefault(hit.asset_urn, (hit.depth, []))[1].append(hit.incident_urn)
-            out.append(
-                tuple(
-                    UpstreamProblem(asset_urn=urn, depth=depth, incident_urns=tuple(incidents))
-                    for urn, (depth, incidents) in grouped.items()
-                )
-            )
-        return out
-
     async def _incident_pages(self, keys: Sequence[PageKey]) -> list[IncidentPage]:
         groups: dict[tuple[PageFilter, int, int], list[int]] = defaultdict(list)
         for key in keys:
             groups[(key.flt, key.start, key.count)].append(key.asset_id)
+        pages: dict[tuple[PageFilter, int, int], dict[int, tuple[int, list[Incident]]]] = {}
         async with self._db.reading() as session:
-            pages: dict[tuple[PageFilter, int, int], dict[int, tuple[int, list[int]]]] = {}
             for (flt, start, count), asset_ids in groups.items():
                 pages[(flt, start, count)] = await incident_store.incident_pages(
                     session, asset_ids=asset_ids, flt=flt, start=start, count=count
                 )
-            wanted = {i for group in pages.values() for _, ids in group.values() for i in ids}
-            rows = (
-                await incident_store.get_incidents_by_ids(session, ids=list(wanted))
-                if wanted
-                else []
-            )
-        by_id = {row.id: row for row in rows}
         out: list[IncidentPage] = []
         for key in keys:
-            total, ids = pages[(key.flt, key.start, key.count)][key.asset_id]
-            out.append(IncidentPage(total=total, incidents=[by_id[i] for i in ids if i in by_id]))
+            total, incidents = pages[(key.flt, key.start, key.count)][key.asset_id]
+            out.append(IncidentPage(total=total, incidents=incidents))
         return out

@@ -11,7 +11,6 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
-from incident_graph.domain.health import ActiveIncidents
 from incident_graph.domain.incidents import RaiseSpec
 from incident_graph.domain.lifecycle import TIMELINE_FIELDS
 from incident_graph.store.dialect import insert_ignore
@@ -22,9 +21,6 @@ from incident_graph.store.tables import (
     IncidentAssignee,
     IncidentEvent,
 )
-
-# The most active incident URNs health lists per asset; the count is always exact.
-HEALTH_URN_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,90 +269,71 @@ def _page_conditions(flt: PageFilter) -> list[Any]:
 
 async def incident_pages(
     session: AsyncSession, *, asset_ids: Sequence[int], flt: PageFilter, start: int, count: int
-) -> dict[int, tuple[int, list[int]]]:
-    """For each asset: (total matching, incident ids of the page), newest first.
+) -> dict[int, tuple[int, list[Incident]]]:
+    """For each asset: (total matching, the page of incidents), newest first.
 
-    One statement for the totals and one for every asset's page (a window function), so a
-    list of assets costs two statements whatever its length.
+    One asset (a detail page): an index-only count and a LIMIT query, so the cost stays flat
+    however many incidents the asset has. Several assets (a list page): one statement with
+    window functions that returns every asset's page and total together.
     """
     conditions = _page_conditions(flt)
-    totals_rows = await session.execute(
-        select(IncidentAsset.asset_id, func.count())
-        .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
-        .group_by(IncidentAsset.asset_id)
-    )
-    totals = dict(totals_rows.all())
-    pages: dict[int, tuple[int, list[int]]] = {a: (totals.get(a, 0), []) for a in asset_ids}
-    wanted = [a for a in asset_ids if totals.get(a, 0) > start]
-    if count == 0 or not wanted:
-        return pages
-    if len(wanted) == 1:
-        rows = await session.execute(
-            select(IncidentAsset.asset_id, IncidentAsset.incident_id)
-            .where(IncidentAsset.asset_id == wanted[0], *conditions)
-            .order_by(IncidentAsset.created_ms.desc(), IncidentAsset.incident_id.desc())
-            .offset(start)
-            .limit(count)
-        )
-    else:
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=IncidentAsset.asset_id,
-                order_by=(IncidentAsset.created_ms.desc(), IncidentAsset.incident_id.desc()),
+    newest_first = (IncidentAsset.created_ms.desc(), IncidentAsset.incident_id.desc())
+    if len(asset_ids) == 1 or count == 0:
+        pages = await _totals(session, asset_ids, conditions)
+        if count and pages[asset_ids[0]][0] > start:
+            found = await session.scalars(
+                select(Incident)
+                .join(IncidentAsset, IncidentAsset.incident_id == Incident.id)
+                .where(IncidentAsset.asset_id == asset_ids[0], *conditions)
+                .order_by(*newest_first)
+                .offset(start)
+                .limit(count)
             )
-            .label("rank")
+            pages[asset_ids[0]][1].extend(found)
+        return pages
+    pages = {a: (0, []) for a in asset_ids}
+    ranked = (
+        select(
+            IncidentAsset.asset_id,
+            IncidentAsset.incident_id,
+            func.row_number()
+            .over(partition_by=IncidentAsset.asset_id, order_by=newest_first)
+            .label("position"),
+            func.count().over(partition_by=IncidentAsset.asset_id).label("total"),
         )
-        ranked = (
-            select(IncidentAsset.asset_id, IncidentAsset.incident_id, rank)
-            .where(IncidentAsset.asset_id.in_(wanted), *conditions)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(ranked.c.asset_id, ranked.c.incident_id)
-            .where(ranked.c.rank > start, ranked.c.rank <= start + count)
-            .order_by(ranked.c.asset_id, ranked.c.rank)
-        )
-    for asset_id, incident_id in rows:
-        pages[asset_id][1].append(incident_id)
+        .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.asset_id, ranked.c.total, Incident)
+        .join(Incident, Incident.id == ranked.c.incident_id)
+        .where(ranked.c.position > start, ranked.c.position <= start + count)
+        .order_by(ranked.c.asset_id, ranked.c.position)
+    )
+    for asset_id, total, incident in rows:
+        pages[asset_id] = (int(total), pages[asset_id][1])
+        pages[asset_id][1].append(incident)
+    if start:
+        # Assets whose whole list lies before `start` had no row to carry their total.
+        unknown = [a for a, (total, _) in pages.items() if not total]
+        if unknown:
+            pages.update(await _totals(session, unknown, conditions))
     return pages
 
 
-async def active_by_asset(
-    session: AsyncSession, *, asset_ids: Sequence[int]
-) -> dict[int, ActiveIncidents]:
-    """Each asset's active incidents: exact count, latest, last activity and URNs."""
-    rows = await session.execute(
-        select(
-            IncidentAsset.asset_id,
-            Incident.urn,
-            Incident.title,
-            Incident.updated_ms,
-        )
-        .join(Incident, Incident.id == IncidentAsset.incident_id)
-        .where(
-            IncidentAsset.asset_id.in_(asset_ids),
-            IncidentAsset.state == IncidentState.ACTIVE.value,
-        )
-        .order_by(IncidentAsset.asset_id, IncidentAsset.created_ms.desc(), Incident.id.desc())
+async def _totals(
+    session: AsyncSession, asset_ids: Sequence[int], conditions: list[Any]
+) -> dict[int, tuple[int, list[Incident]]]:
+    totals = dict(
+        (
+            await session.execute(
+                select(IncidentAsset.asset_id, func.count())
+                .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
+                .group_by(IncidentAsset.asset_id)
+            )
+        ).all()
     )
-    grouped: dict[int, list[tuple[str, str | None, int]]] = defaultdict(list)
-    for asset_id, urn, title, updated in rows:
-        grouped[asset_id].append((urn, title, updated))
-    out: dict[int, ActiveIncidents] = {}
-    for asset_id in asset_ids:
-        items = grouped.get(asset_id, [])
-        if not items:
-            out[asset_id] = ActiveIncidents(count=0)
-            continue
-        out[asset_id] = ActiveIncidents(
-            count=len(items),
-            latest_urn=items[0][0],
-            latest_title=items[0][1],
-            last_activity_at=max(i[2] for i in items),
-            urns=tuple(i[0] for i in items[:HEALTH_URN_LIMIT]),
-        )
-    return out
+    return {a: (totals.get(a, 0), []) for a in asset_ids}
 
 
 async def assets_by_incident(

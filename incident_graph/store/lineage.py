@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.domain.enums import IncidentState
-from incident_graph.store.tables import Asset, Incident, IncidentAsset, LineageEdge
+from incident_graph.store.tables import Asset, LineageEdge
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,43 +52,4 @@ async def walk(
     out: dict[int, list[Reached]] = {a: [] for a in start_ids}
     for root, asset_id, hops in rows:
         out[root].append(Reached(asset_id=asset_id, depth=hops))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamIncident:
-    asset_id: int
-    asset_urn: str
-    incident_urn: str
-    depth: int
-
-
-async def active_upstream_incidents(
-    session: AsyncSession, *, asset_ids: Sequence[int], depth: int
-) -> dict[int, list[UpstreamIncident]]:
-    """Active incidents on each asset's upstream closure (the asset's own are not included)."""
-    reached = await walk(session, start_ids=asset_ids, depth=depth, upstream=True)
-    upstream_ids = {r.asset_id for rs in reached.values() for r in rs}
-    if not upstream_ids:
-        return {a: [] for a in asset_ids}
-    rows = await session.execute(
-        select(IncidentAsset.asset_id, Asset.urn, Incident.urn)
-        .join(Asset, Asset.id == IncidentAsset.asset_id)
-        .join(Incident, Incident.id == IncidentAsset.incident_id)
-        .where(
-            IncidentAsset.asset_id.in_(upstream_ids),
-            IncidentAsset.state == IncidentState.ACTIVE.value,
-        )
-        .order_by(IncidentAsset.created_ms.desc(), Incident.id.desc())
-    )
-    by_asset: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for asset_id, asset_urn, incident_urn in rows:
-        by_asset[asset_id].append((asset_urn, incident_urn))
-    out: dict[int, list[UpstreamIncident]] = {}
-    for root, hops in reached.items():
-        out[root] = [
-            UpstreamIncident(r.asset_id, asset_urn, incident_urn, r.depth)
-            for r in hops
-            for asset_urn, incident_urn in by_asset.get(r.asset_id, [])
-        ]
     return out

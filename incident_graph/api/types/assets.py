@@ -76,11 +76,10 @@ class DataAsset(Entity):
     )
     async def health(self, info: Info) -> list[Health] | None:
         loaders = info.context.loaders
-        active = await loaders.active_incidents.load(self.row.id)
-        upstream = await loaders.upstream_problems.load(self.row.id)
+        inputs = await loaders.health.load(self.row.id)
         return [
-            Health.from_incidents(incident_health(active)),
-            Health.from_upstream(upstream_health(upstream, loaders.lineage_depth)),
+            Health.from_incidents(incident_health(inputs.active)),
+            Health.from_upstream(upstream_health(inputs.upstream, loaders.lineage_depth)),
         ]
 
     @strawberry.field(description="Name and description.")
