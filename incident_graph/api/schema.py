@@ -19,6 +19,7 @@ from incident_graph.api.extensions import (
     MaxTokensLimit,
     QueryDepthLimit,
 )
+from incident_graph.api.handbook import HandbookQueries
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
@@ -39,6 +40,7 @@ QUERIES: tuple[type, ...] = (
     CatalogQueries,
     LifecycleQueries,
     NotificationQueries,
+    HandbookQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     IncidentMutations,

@@ -9,6 +9,7 @@ is ever read as SQL or as search syntax. Scores are "higher is better" on both.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import reduce
@@ -19,11 +20,14 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    bindparam,
     column,
     func,
+    literal,
     literal_column,
     select,
     table,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,15 +126,49 @@ async def best_matches(
     return {int(i): float(s) for i, s in rows}
 
 
-async def scores_of(
+async def shared_words(
     session: AsyncSession, *, text: str, incident_ids: Sequence[int]
-) -> dict[int, float]:
-    """How well each of these incidents matches any word of `text` (absent: no word shared)."""
+) -> dict[int, list[str]]:
+    """Which words of `text` each of these incidents contains (stemmed by the database).
+
+    A count of shared words means the same on both databases, where bm25 and ts_rank do not.
+    """
     found = words(text)
     if not found or not incident_ids:
         return {}
-    hits = _matching(session, found, every=False).subquery()
-    rows = await session.execute(
-        select(hits.c.incident_id, hits.c.score).where(hits.c.incident_id.in_(incident_ids))
-    )
-    return {int(i): float(s) for i, s in rows}
+    out: dict[int, list[str]] = {}
+    if _is_postgres(session):
+        stems = (
+            await session.execute(
+                select(
+                    *(
+                        func.tsvector_to_array(func.to_tsvector(_PG_CONFIG, w)).label(f"w{k}")
+                        for k, w in enumerate(found)
+                    )
+                )
+            )
+        ).one()
+        rows = await session.execute(
+            select(Incident.id, func.tsvector_to_array(_PG_VECTOR)).where(
+                Incident.id.in_(incident_ids)
+            )
+        )
+        for incident_id, lexemes in rows:
+            held = set(lexemes)
+            shared = [w for w, s in zip(found, stems, strict=True) if s and held.issuperset(s)]
+            if shared:
+                out[int(incident_id)] = shared
+        return out
+    # One bound parameter (a JSON array) carries the ids, however many there are.
+    candidates = func.json_each(bindparam("candidates", json.dumps(list(incident_ids))))
+    among = select(candidates.table_valued("value").c.value)
+    branches = [
+        select(_FTS.c.rowid, literal(k)).where(
+            _FTS_REF.op("MATCH")(_fts_string(w)), _FTS.c.rowid.in_(among)
+        )
+        for k, w in enumerate(found)
+    ]
+    hits: dict[int, set[int]] = {}
+    for incident_id, k in await session.execute(union_all(*branches)):
+        hits.setdefault(int(incident_id), set()).add(int(k))
+    return {i: [w for k, w in enumerate(found) if k in ks] for i, ks in hits.items()}
