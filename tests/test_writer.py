@@ -64,3 +64,37 @@ async def test_stopped_writer_refuses_work(settings: Settings) -> None:
     with pytest.raises(WriterClosedError):
         await writer.run(unit)
     await db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_deadlock_victims_are_retried_not_failed(settings: Settings) -> None:
+    """PostgreSQL aborts a deadlock victim (40P01); the writer reruns the batch instead of failing it.
+
+    SQLite has one writer and waits on busy_timeout instead, so it has no deadlock victims.
+    """
+    from sqlalchemy import text
+
+    db = connect(settings)
+    await upgrade(db.write_engine)
+    writer = Writer(db.write_sessions)
+    await writer.start()
+    attempts = 0
+
+    async def unlucky(session: AsyncSession) -> str:
+        nonlocal attempts
+        attempts += 1
+        if attempts < 3:
+            await session.execute(
+                text("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")
+            )
+        await session.execute(insert(User).values(name="survivor", role="viewer", created_ms=1))
+        return "ok"
+
+    try:
+        assert await writer.run(unlucky) == "ok"
+    finally:
+        await writer.stop()
+    assert attempts == 3
+    async with db.reading() as session:
+        assert list(await session.scalars(select(User.name))) == ["survivor"]
+    await db.dispose()

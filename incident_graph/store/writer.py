@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -35,6 +36,19 @@ class _Job:
     result: Any = None
     error: BaseException | None = None
     done: bool = field(default=False)
+
+
+# PostgreSQL's deadlock_detected and serialization_failure; SQLite's busy/locked.
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+TRANSIENT_RETRIES = 5
+
+
+def _transient(exc: DBAPIError) -> bool:
+    original = exc.orig
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if code in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(original) or "database is busy" in str(original)
 
 
 def _as_domain_error(exc: BaseException) -> BaseException:
@@ -109,20 +123,19 @@ class Writer:
 
     async def _commit(self, batch: list[_Job]) -> None:
         try:
-            await self._run_batch(batch)
+            await self._run_with_retries(batch)
         except (DBAPIError, OSError) as exc:
             if len(batch) == 1:
                 batch[0].error = _as_domain_error(exc)
             else:
-                # The shared commit failed (deadlock, serialization, I/O): retry each alone so
-                # one unit's trouble never becomes another request's error.
+                # The shared commit kept failing: retry each alone so one unit's trouble never
+                # becomes another request's error.
                 log.warning(
                     "group commit of %d units failed (%s); retrying singly", len(batch), exc
                 )
                 for job in batch:
-                    job.result, job.error = None, None
                     try:
-                        await self._run_batch([job])
+                        await self._run_with_retries([job])
                     except (DBAPIError, OSError) as single_exc:
                         job.error = _as_domain_error(single_exc)
         except Exception as exc:
@@ -136,6 +149,21 @@ class Writer:
                 job.future.set_exception(job.error)
             else:
                 job.future.set_result(job.result)
+
+    async def _run_with_retries(self, batch: list[_Job]) -> None:
+        """Run a batch; a deadlock or serialization failure rolls it all back, so rerun it."""
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            for job in batch:
+                job.result, job.error = None, None
+            try:
+                await self._run_batch(batch)
+            except DBAPIError as exc:
+                if attempt == TRANSIENT_RETRIES or not _transient(exc):
+                    raise
+                # Jittered backoff, so the transactions that collided do not collide again.
+                await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311
+            else:
+                return
 
     async def _run_batch(self, batch: list[_Job]) -> None:
         async with self._sessions() as session, session.begin():
