@@ -108,4 +108,5 @@ def test_words_are_plain_lowercase_words_without_stopwords() -> None:
     assert fulltext.words("") == []
     assert fulltext.words(None) == []
     assert fulltext.words('" * ( ) : ^ -') == []
+    assert fulltext.words("load_orders %_\\") == ["load", "orders"]
     assert len(fulltext.words(" ".join(f"w{i}" for i in range(100)))) == fulltext.MAX_WORDS

@@ -20,6 +20,7 @@ from incident_graph.api.extensions import (
     QueryDepthLimit,
 )
 from incident_graph.api.handbook import HandbookQueries
+from incident_graph.api.incident_search import IncidentSearchQueries
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
@@ -41,6 +42,7 @@ QUERIES: tuple[type, ...] = (
     LifecycleQueries,
     NotificationQueries,
     HandbookQueries,
+    IncidentSearchQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     IncidentMutations,

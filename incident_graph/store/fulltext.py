@@ -48,7 +48,8 @@ _STOP_LIST = """a about above after again against all am an and any are as at be
     we were what when where which while who whom why will with you your yours yourself
     yourselves"""
 STOPWORDS: Final = frozenset(_STOP_LIST.split())
-_WORD = re.compile(r"\w+")
+# Letters and digits: both databases split words on underscores and punctuation alike.
+_WORD = re.compile(r"[^\W_]+")
 
 _FTS = table(FTS_TABLE, column("rowid", Integer))
 _FTS_REF: ColumnClause[Any] = literal_column(FTS_TABLE)
