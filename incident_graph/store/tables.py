@@ -43,6 +43,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     created_ms: Mapped[int] = mapped_column(BigInteger)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
 
 
 class AccessToken(Base):
@@ -56,6 +58,68 @@ class AccessToken(Base):
     created_ms: Mapped[int] = mapped_column(BigInteger)
     expires_ms: Mapped[int | None] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Group(Base):
+    """A team (urn:li:corpGroup:<name>): privileges and asset ownership reach its members."""
+
+    __tablename__ = "corp_groups"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("corp_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_group_members_user", "user_id", "group_id"),)
+
+
+class PrivilegeGrant(Base):
+    """A privilege held by a user or group (by URN) globally, on a platform or on one asset."""
+
+    __tablename__ = "privilege_grants"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    privilege: Mapped[str] = mapped_column(String(40))
+    grantee_urn: Mapped[str] = mapped_column(String(300))
+    scope: Mapped[str] = mapped_column(String(10))
+    # The platform or asset URN; "" for a global grant, so the unique constraint holds.
+    resource: Mapped[str] = mapped_column(String(1000))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (
+        UniqueConstraint(
+            "privilege", "grantee_urn", "scope", "resource", name="uq_privilege_grants_grant"
+        ),
+        Index("ix_privilege_grants_grantee", "grantee_urn"),
+    )
+
+
+class AuditEntry(Base):
+    """Who tried what, when, and whether it was allowed; append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    actor: Mapped[str] = mapped_column(String(300))
+    operation: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str | None] = mapped_column(Text)
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_log_time", "time_ms", "id"),)
 
 
 class Asset(Base):
