@@ -50,9 +50,13 @@ class HttpReceiver:
         n = len(self.requests)
         body = await request.body()
         status = self.respond(n)
-        self.requests.append(Received(request.url.path, dict(request.headers), body, status))
+        hangs = self.hang(n)
+        # A request left hanging was never answered, so it is not counted as accepted.
+        self.requests.append(
+            Received(request.url.path, dict(request.headers), body, 0 if hangs else status)
+        )
         self.arrived.set()
-        if self.hang(n):
+        if hangs:
             await self.release.wait()
         return Response("ok" if status < 300 else "nope", status_code=status)
 
