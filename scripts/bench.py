@@ -538,8 +538,8 @@ async def profile(
             "--duration",
             str(seconds),
             "--rate",
-            "250",
-            "--nonblocking",
+            "100",
+            "--gil",  # only the thread holding the GIL: where the one core of Python time goes
             "--format",
             "raw",
             "--output",
