@@ -49,7 +49,7 @@ strawberry.enum(
 strawberry.enum(NotifyKind, name="NotificationEventType", description="The changes that notify.")
 
 
-def _id(raw: strawberry.ID, what: str) -> int:
+def parse_id(raw: strawberry.ID, what: str) -> int:
     try:
         return int(raw)
     except ValueError as exc:
@@ -142,6 +142,9 @@ class NotificationPolicyInput:
         default=None, description="Users added to the recipients of the matched events."
     )
     quiet_hours: QuietHoursInput | None = None
+    on_call_schedule_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Whoever is on call in these schedules joins the recipients."
+    )
 
 
 @strawberry.type
@@ -157,6 +160,7 @@ class NotificationPolicy:
     channel_ids: list[strawberry.ID]
     user_urns: list[str]
     quiet_hours: QuietHours | None
+    on_call_schedule_ids: list[strawberry.ID]
 
 
 def _policy(row: PolicyRow) -> NotificationPolicy:
@@ -178,6 +182,7 @@ def _policy(row: PolicyRow) -> NotificationPolicy:
         channel_ids=[strawberry.ID(str(c)) for c in row.channel_ids],
         user_urns=list(row.user_urns),
         quiet_hours=quiet,
+        on_call_schedule_ids=[strawberry.ID(str(s)) for s in row.oncall_schedule_ids or []],
     )
 
 
@@ -343,11 +348,14 @@ class NotificationMutations:
             platforms=input.platforms or (),
             asset_urns=input.asset_urns or (),
             tags=input.tags or (),
-            channel_ids=[_id(c, "channelIds") for c in input.channel_ids or []],
+            channel_ids=[parse_id(c, "channelIds") for c in input.channel_ids or []],
             user_urns=input.user_urns or (),
             quiet_start=quiet.start if quiet else None,
             quiet_end=quiet.end if quiet else None,
             quiet_time_zone=quiet.time_zone if quiet else None,
+            oncall_schedule_ids=[
+                parse_id(s, "onCallScheduleIds") for s in input.on_call_schedule_ids or []
+            ],
         )
         ctx = info.context
         policy_id = await notification_service.create_policy(
@@ -364,7 +372,7 @@ class NotificationMutations:
         description="Send a delivery again now (dead ones too), with a fresh attempt budget.",
     )
     async def redeliver(self, info: Info, delivery_id: strawberry.ID) -> Delivery:
-        wanted = _id(delivery_id, "deliveryId")
+        wanted = parse_id(delivery_id, "deliveryId")
         ctx = info.context
         await notification_service.redeliver(writer=ctx.writer, delivery_id=wanted)
         async with ctx.db.reading() as session:

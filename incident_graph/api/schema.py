@@ -24,6 +24,7 @@ from incident_graph.api.incident_search import IncidentSearchQueries
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
+from incident_graph.api.oncall_api import OnCallMutations, OnCallQueries
 from incident_graph.api.query import IncidentQueries
 from incident_graph.api.types.assets import ASSET_CLASSES
 from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
@@ -41,6 +42,7 @@ QUERIES: tuple[type, ...] = (
     CatalogQueries,
     LifecycleQueries,
     NotificationQueries,
+    OnCallQueries,
     HandbookQueries,
     IncidentSearchQueries,
 )
@@ -49,6 +51,7 @@ MUTATIONS: tuple[type, ...] = (
     CatalogMutations,
     LifecycleMutations,
     NotificationMutations,
+    OnCallMutations,
 )
 
 

@@ -213,6 +213,7 @@ class PolicySpec:
     channel_ids: tuple[int, ...]
     user_urns: tuple[str, ...]
     quiet: QuietHours | None = None
+    oncall_schedule_ids: tuple[int, ...] = ()
 
 
 def _members(values: Sequence[str], allowed: type[StrEnum], what: str) -> tuple[str, ...]:
@@ -255,6 +256,7 @@ def build_policy(
     quiet_start: str | None = None,
     quiet_end: str | None = None,
     quiet_time_zone: str | None = None,
+    oncall_schedule_ids: Sequence[int] = (),
 ) -> PolicySpec:
     """A valid policy, or BAD_USER_INPUT saying which field to fix."""
     for urn in asset_urns:
@@ -269,9 +271,9 @@ def build_policy(
         except urns.InvalidUrnError as exc:
             raise BadUserInputError(f"userUrns: {exc}", field="userUrns") from exc
         users.append(urn)
-    if not channel_ids and not users:
+    if not channel_ids and not users and not oncall_schedule_ids:
         raise BadUserInputError(
-            "a policy needs somewhere to send: give channelIds, userUrns or both",
+            "a policy needs somewhere to send: give channelIds, userUrns or onCallScheduleIds",
             field="channelIds",
         )
     quiet = None
@@ -301,6 +303,7 @@ def build_policy(
         channel_ids=tuple(dict.fromkeys(channel_ids)),
         user_urns=tuple(users),
         quiet=quiet,
+        oncall_schedule_ids=tuple(dict.fromkeys(oncall_schedule_ids)),
     )
 
 

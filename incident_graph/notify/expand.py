@@ -20,6 +20,7 @@ from incident_graph.domain.notifications import (
     matches,
     quiet_until,
 )
+from incident_graph.notify.oncall import who_is_on_call
 from incident_graph.store import catalog as catalog_store
 from incident_graph.store import lineage
 from incident_graph.store import notifications as notification_store
@@ -127,6 +128,11 @@ async def expand_pending(session: AsyncSession, *, settings: ExpandSettings, now
     channels = {c.id for c in await notification_store.all_channels(session)}
     policies = await notification_store.all_policies(session)
     ctx = await _load(session, events, settings.downstream_depth)
+    on_call = await who_is_on_call(
+        session,
+        schedule_ids=sorted({s for p in policies for s in p.oncall_schedule_ids or []}),
+        at_ms=now_ms,
+    )
     rows: list[dict[str, Any]] = []
     for event in events:
         payload = _enrich(event, ctx, settings.base_url)
@@ -142,6 +148,7 @@ async def expand_pending(session: AsyncSession, *, settings: ExpandSettings, now
                 if channel_id in channels:
                     due[channel_id] = min(due.get(channel_id, at), at)
             users += policy.user_urns
+            users += [on_call[s].user_urn for s in policy.oncall_schedule_ids or [] if s in on_call]
         recipients = list(
             dict.fromkeys(
                 [

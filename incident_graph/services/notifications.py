@@ -9,6 +9,7 @@ from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFo
 from incident_graph.domain.notifications import ChannelSpec, PolicySpec
 from incident_graph.store import Writer
 from incident_graph.store import notifications as notification_store
+from incident_graph.store import oncall as oncall_store
 
 
 async def create_channel(*, writer: Writer, spec: ChannelSpec, actor: str) -> int:
@@ -37,6 +38,13 @@ async def create_policy(*, writer: Writer, spec: PolicySpec, actor: str) -> int:
             raise BadUserInputError(
                 f"channelIds {missing} name no channel; use ids from createNotificationChannel",
                 field="channelIds",
+            )
+        schedules = await oncall_store.schedules_by_id(session, ids=spec.oncall_schedule_ids)
+        unknown = [s for s in spec.oncall_schedule_ids if s not in schedules]
+        if unknown:
+            raise BadUserInputError(
+                f"onCallScheduleIds {unknown} name no schedule; use ids from createOnCallSchedule",
+                field="onCallScheduleIds",
             )
         policy_id = await notification_store.insert_policy(
             session, spec=spec, actor=actor, now_ms=now_ms()

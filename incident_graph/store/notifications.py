@@ -122,6 +122,7 @@ async def insert_policy(
                 "quiet_start": spec.quiet.start if spec.quiet else None,
                 "quiet_end": spec.quiet.end if spec.quiet else None,
                 "quiet_time_zone": spec.quiet.time_zone if spec.quiet else None,
+                "oncall_schedule_ids": list(spec.oncall_schedule_ids),
                 "created_ms": now_ms,
                 "created_actor": actor,
             }

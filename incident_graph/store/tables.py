@@ -346,6 +346,9 @@ class NotificationPolicy(Base):
     quiet_time_zone: Mapped[str | None] = mapped_column(String(100))
     created_ms: Mapped[int] = mapped_column(BigInteger)
     created_actor: Mapped[str] = mapped_column(String(300))
+    # Whoever is on call in these schedules joins the recipients; None for policies made
+    # before schedules existed.
+    oncall_schedule_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 class Delivery(Base):
@@ -392,3 +395,34 @@ class DeliveryAttempt(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer)
+
+
+class OnCallSchedule(Base):
+    """A rotation: members take turns, handing over at a local time every length_days."""
+
+    __tablename__ = "oncall_schedules"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    members: Mapped[list[str]] = mapped_column(JSON)
+    handoff: Mapped[str] = mapped_column(String(5))
+    length_days: Mapped[int] = mapped_column(Integer)
+    time_zone: Mapped[str] = mapped_column(String(100))
+    start_date: Mapped[str] = mapped_column(String(10))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+
+
+class OnCallOverride(Base):
+    """Someone covers a schedule from start to end; the latest override wins."""
+
+    __tablename__ = "oncall_overrides"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("oncall_schedules.id", ondelete="CASCADE"), index=True
+    )
+    user_urn: Mapped[str] = mapped_column(String(300))
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
