@@ -9,6 +9,7 @@ from typing import Final
 import strawberry
 
 from incident_graph.api.context import Info
+from incident_graph.api.selection import selects
 from incident_graph.api.types.enums import (
     IncidentPriority,
     IncidentSourceType,
@@ -133,7 +134,12 @@ class IncidentSearchQueries:
         )
         async with info.context.db.reading() as session:
             hits = await search_store.search_incidents(
-                session, criteria=criteria, sort=sort, start=window.start, count=window.count
+                session,
+                criteria=criteria,
+                sort=sort,
+                start=window.start,
+                count=window.count,
+                facets=selects(info, "facets"),
             )
         return IncidentSearchResults(
             start=window.start,

@@ -6,6 +6,7 @@ import strawberry
 
 from incident_graph import urns
 from incident_graph.api.context import Info
+from incident_graph.api.selection import selects
 from incident_graph.api.types.assets import (
     Chart,
     Dashboard,
@@ -42,19 +43,6 @@ _FACET_NAMES = {
     "owners": "Owners",
     "tags": "Tags",
 }
-
-
-def _wants_facets(info: Info) -> bool:
-    """Facets cost several queries: compute them only when the client selected them."""
-    for field in info.selected_fields:
-        for selection in field.selections:
-            if getattr(selection, "name", None) == "facets":
-                return True
-            # Fragments: look one level into them.
-            for inner in getattr(selection, "selections", []):
-                if getattr(inner, "name", None) == "facets":
-                    return True
-    return False
 
 
 async def _asset(info: Info, urn: str, entity: str) -> DataAsset | None:
@@ -165,7 +153,7 @@ class IncidentQueries:
                 start=window.start,
                 count=window.count,
                 sort=sort,
-                facets=_wants_facets(info),
+                facets=selects(info, "facets"),
             )
         return SearchResults(
             start=window.start,

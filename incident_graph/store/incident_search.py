@@ -108,8 +108,9 @@ async def search_incidents(
     sort: IncidentSort | None,
     start: int,
     count: int,
+    facets: bool = True,
 ) -> IncidentHits:
-    """A page of matching incidents, the total, and facet counts over every match.
+    """A page of matching incidents, the total, and (when asked) facet counts over every match.
 
     Without a sort, a text query ranks by relevance (then newest first); otherwise newest first.
     """
@@ -129,8 +130,8 @@ async def search_incidents(
     if count and total > start:
         page = base.with_only_columns(Incident).order_by(*_order(sort, relevance))
         incidents = list(await session.scalars(page.offset(start).limit(count)))
-    facets: dict[str, dict[str, int]] = {f: {} for f in (STATE, STAGE, PRIORITY, TYPE, PLATFORM)}
-    if total:
+    counts: dict[str, dict[str, int]] = {f: {} for f in (STATE, STAGE, PRIORITY, TYPE, PLATFORM)}
+    if total and facets:
         matching = base.subquery()
         for name, column in (
             (STATE, Incident.state),
@@ -144,7 +145,7 @@ async def search_incidents(
                 .where(column.isnot(None))
                 .group_by(column)
             )
-            facets[name] = _ranked(rows.all())
+            counts[name] = _ranked(rows.all())
         rows = await session.execute(
             select(Asset.platform, func.count(func.distinct(IncidentAsset.incident_id)))
             .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
@@ -152,8 +153,8 @@ async def search_incidents(
             .where(Asset.platform.isnot(None))
             .group_by(Asset.platform)
         )
-        facets[PLATFORM] = _ranked(rows.all())
-    return IncidentHits(total=total, incidents=incidents, facets=facets)
+        counts[PLATFORM] = _ranked(rows.all())
+    return IncidentHits(total=total, incidents=incidents, facets=counts)
 
 
 def _ranked(rows: Sequence[Row[str | None, int]]) -> dict[str, int]:
