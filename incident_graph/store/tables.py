@@ -213,6 +213,14 @@ class Incident(Base):
     root_cause_category: Mapped[str | None] = mapped_column(String(30))
     root_cause_detail: Mapped[str | None] = mapped_column(Text)
 
+    # For the organisation-wide incident list: newest/updated first, by state, by source check.
+    __table_args__ = (
+        Index("ix_incidents_created", "created_ms", "id"),
+        Index("ix_incidents_updated", "updated_ms", "id"),
+        Index("ix_incidents_state_created", "state", "created_ms", "id"),
+        Index("ix_incidents_source_urn", "source_urn"),
+    )
+
 
 class IncidentAsset(Base):
     """Which assets an incident names, with the incident's state and creation time copied in.
