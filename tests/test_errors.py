@@ -225,3 +225,12 @@ async def test_internal_errors_are_masked_with_a_request_id(
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
     assert any(request_id in r.getMessage() for r in caplog.records)
+
+
+async def test_null_for_a_non_null_argument_with_a_default_is_bad_input(api: Api) -> None:
+    error = await api.error(
+        'query($d: Int) { impactedAssets(incidentUrn: "urn:li:incident:x", depth: $d) { depth } }',
+        {"d": None},
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "not to be None" in error["message"]

@@ -22,6 +22,10 @@ def is_internal(error: GraphQLError) -> bool:
         return False
     if error.extensions and "code" in error.extensions:
         return False
+    # graphql-core's own argument coercion ("Expected variable ... not to be None") wraps a
+    # GraphQLError: the request was bad, even though it failed at a field with a path.
+    if isinstance(original, GraphQLError):
+        return False
     # No path: the request itself was bad (syntax, validation, variable coercion).
     return original is not None and error.path is not None
 
