@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from incident_graph.api.authorize import may_change
 from incident_graph.api.context import Info
-from incident_graph.api.mutation import CanWrite
+from incident_graph.api.permissions import CanManageIncidents
 from incident_graph.api.types.enums import IncidentState
 from incident_graph.api.types.incident import EntityIncidentsResult, Incident
 from incident_graph.api.types.lifecycle import ExpectedVersion, IncidentRootCauseInput
@@ -18,7 +19,7 @@ from incident_graph.store import lifecycle as lifecycle_store
 @strawberry.type
 class LifecycleMutations:
     @strawberry.mutation(
-        permission_classes=[CanWrite],
+        permission_classes=[CanManageIncidents],
         description=(
             "Ours: record that you acknowledged the incident. Only the first acknowledgement "
             "counts; true when this call recorded it, false when it was already acknowledged."
@@ -27,13 +28,14 @@ class LifecycleMutations:
     async def acknowledge_incident(
         self, info: Info, urn: str, expected_version: ExpectedVersion = None
     ) -> bool:
+        await may_change(info, urn)
         ctx = info.context
         return await lifecycle_service.acknowledge(
             writer=ctx.writer, urn=urn, actor=ctx.principal.urn, expected_version=expected_version
         )
 
     @strawberry.mutation(
-        permission_classes=[CanWrite],
+        permission_classes=[CanManageIncidents],
         description="Ours: record or correct why the incident happened (also after resolving).",
     )
     async def set_incident_root_cause(
@@ -43,6 +45,7 @@ class LifecycleMutations:
         root_cause: IncidentRootCauseInput,
         expected_version: ExpectedVersion = None,
     ) -> bool:
+        await may_change(info, urn)
         ctx = info.context
         await lifecycle_service.set_root_cause(
             writer=ctx.writer,
@@ -54,7 +57,7 @@ class LifecycleMutations:
         return True
 
     @strawberry.mutation(
-        permission_classes=[CanWrite],
+        permission_classes=[CanManageIncidents],
         description=(
             "Ours: comment on an incident; users @mentioned as @urn:li:corpuser:<name> are "
             "subscribed. Returns the comment id."
@@ -63,6 +66,7 @@ class LifecycleMutations:
     async def add_incident_comment(
         self, info: Info, urn: str, text: str, expected_version: ExpectedVersion = None
     ) -> str:
+        await may_change(info, urn)
         ctx = info.context
         comment_id = await lifecycle_service.add_comment(
             writer=ctx.writer,
@@ -74,7 +78,7 @@ class LifecycleMutations:
         return str(comment_id)
 
     @strawberry.mutation(
-        permission_classes=[CanWrite],
+        permission_classes=[CanManageIncidents],
         description="Ours: change the text of your own comment; the timeline keeps both texts.",
     )
     async def edit_incident_comment(
@@ -85,6 +89,7 @@ class LifecycleMutations:
         text: str,
         expected_version: ExpectedVersion = None,
     ) -> bool:
+        await may_change(info, urn)
         ctx = info.context
         await lifecycle_service.edit_comment(
             writer=ctx.writer,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from incident_graph.api.directory_loaders import DirectoryLoaders
 from incident_graph.api.lifecycle_loaders import LifecycleLoaders
 from incident_graph.domain.assets import OwnerSpec
 from incident_graph.store import Database
@@ -56,6 +57,7 @@ class Loaders:
         self.health = DataLoader[int, HealthInputs](self._health)
         self.incident_page = DataLoader[PageKey, IncidentPage](self._incident_pages)
         self.lifecycle = LifecycleLoaders(db)
+        self.directory = DirectoryLoaders(db)
         self.asset_by_id = DataLoader[int, Asset | None](self._assets_by_id)
         self.owners_of_asset = DataLoader[int, list[OwnerSpec]](self._owners)
         self.tags_of_asset = DataLoader[int, list[str]](self._tags)

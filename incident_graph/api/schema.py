@@ -11,7 +11,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from incident_graph.api.access_api import AccessMutations, AccessQueries
 from incident_graph.api.catalog import CatalogMutations, CatalogQueries
+from incident_graph.api.directory_api import DirectoryMutations, DirectoryQueries
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import (
     InputTypeAliases,
@@ -45,6 +47,8 @@ QUERIES: tuple[type, ...] = (
     OnCallQueries,
     HandbookQueries,
     IncidentSearchQueries,
+    DirectoryQueries,
+    AccessQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     IncidentMutations,
@@ -52,6 +56,8 @@ MUTATIONS: tuple[type, ...] = (
     LifecycleMutations,
     NotificationMutations,
     OnCallMutations,
+    DirectoryMutations,
+    AccessMutations,
 )
 
 

@@ -43,11 +43,18 @@ class IncidentSourceType(StrEnum):
 class Role(StrEnum):
     ADMIN = "admin"
     EDITOR = "editor"
+    # Reads everything; writes incidents only on assets it holds MANAGE_INCIDENTS on.
+    MEMBER = "member"
     VIEWER = "viewer"
 
     @property
     def can_write(self) -> bool:
         return self is not Role.VIEWER
+
+    @property
+    def writes_everywhere(self) -> bool:
+        """Admin and editor hold MANAGE_INCIDENTS globally (editors kept it from the core issue)."""
+        return self in {Role.ADMIN, Role.EDITOR}
 
 
 class EventKind(StrEnum):

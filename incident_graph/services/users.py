@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.auth.audit import record_allowed
 from incident_graph.auth.principal import Principal
 from incident_graph.auth.tokens import hash_secret, matches, new_secret
 from incident_graph.domain.clock import now_ms
@@ -13,9 +14,13 @@ from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import BadUserInputError, NotFoundError, UnauthenticatedError
 from incident_graph.store import Database, Writer
 from incident_graph.store import users as user_store
+from incident_graph.store.tables import AccessToken
 from incident_graph.urns import InvalidUrnError, parse_actor_urn, user_urn
 
 FIRST_ADMIN = "admin"
+MAX_TOKEN_NAME = 200
+MAX_TOKEN_DAYS = 3650
+DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,16 @@ class IssuedToken:
     role: Role
     secret: str
     role_changed_from: Role | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    token_id: int
+    user: str
+    name: str
+    secret: str
+    created_ms: int
+    expires_ms: int | None
 
 
 def _check_name(name: str) -> None:
@@ -84,14 +99,70 @@ async def bootstrap_admin(*, writer: Writer) -> IssuedToken | None:
     return await writer.run(unit)
 
 
-async def revoke_token(*, writer: Writer, token_id: int) -> None:
-    """Revoke a token; the next request that presents it is refused."""
+async def revoke_token(
+    *, writer: Writer, token_id: int, owner_id: int | None = None, actor: str | None = None
+) -> None:
+    """Revoke a token (only the owner's, when given); the next request presenting it is refused."""
 
     async def unit(session: AsyncSession) -> None:
-        if not await user_store.revoke_token(session, token_id=token_id, now_ms=now_ms()):
-            raise NotFoundError(f"no active token with id {token_id}")
+        if not await user_store.revoke_token(
+            session, token_id=token_id, now_ms=now_ms(), user_id=owner_id
+        ):
+            raise NotFoundError(
+                f"no active token with id {token_id}"
+                + ("" if owner_id is None else " among your tokens; see listAccessTokens")
+            )
+        if actor is not None:
+            await record_allowed(
+                session, actor=actor, operation="revokeAccessToken", target=f"token {token_id}"
+            )
 
     await writer.run(unit)
+
+
+async def issue_access_token(
+    *, writer: Writer, user: str, label: str, expires_in_days: int | None, actor: str
+) -> NewToken:
+    """A new token for an existing user, optionally expiring."""
+    label = label.strip()
+    if not 1 <= len(label) <= MAX_TOKEN_NAME:
+        raise BadUserInputError(f"token name must be 1-{MAX_TOKEN_NAME} characters", field="name")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise BadUserInputError(
+            f"expiresInDays must be between 1 and {MAX_TOKEN_DAYS}, or left out for no expiry",
+            field="expiresInDays",
+        )
+
+    async def unit(session: AsyncSession) -> NewToken:
+        found = await user_store.get_user(session, name=user)
+        if found is None:
+            raise NotFoundError(f"no user {user_urn(user)}; create it with createUser first")
+        now = now_ms()
+        expires = None if expires_in_days is None else now + expires_in_days * DAY_MS
+        secret = new_secret()
+        token_id = await user_store.insert_token(
+            session,
+            user_id=found.id,
+            name=label,
+            token_hash=hash_secret(secret),
+            now_ms=now,
+            expires_ms=expires,
+        )
+        await record_allowed(
+            session,
+            actor=actor,
+            operation="createAccessToken",
+            target=f"token {token_id} for {user_urn(user)}",
+        )
+        return NewToken(token_id, user, label, secret, now, expires)
+
+    return await writer.run(unit)
+
+
+async def list_access_tokens(*, db: Database, user_id: int | None) -> list[tuple[AccessToken, str]]:
+    """Token metadata (never secrets) of one user, or of everyone when user_id is None."""
+    async with db.reading() as session:
+        return await user_store.list_tokens(session, user_id=user_id)
 
 
 async def authenticate(*, db: Database, secret: str) -> Principal:

@@ -61,12 +61,23 @@ async def find_token(session: AsyncSession, *, token_hash: str) -> tuple[AccessT
     return None if row is None else (row[0], row[1])
 
 
-async def revoke_token(session: AsyncSession, *, token_id: int, now_ms: int) -> bool:
-    """Mark a token revoked; False when there is no such unrevoked token."""
-    result = await session.execute(
-        update(AccessToken)
-        .where(AccessToken.id == token_id, AccessToken.revoked_ms.is_(None))
-        .values(revoked_ms=now_ms)
-        .returning(AccessToken.id)
-    )
+async def revoke_token(
+    session: AsyncSession, *, token_id: int, now_ms: int, user_id: int | None = None
+) -> bool:
+    """Mark a token revoked (only if it is `user_id`'s, when given); False when none was."""
+    stmt = update(AccessToken).where(AccessToken.id == token_id, AccessToken.revoked_ms.is_(None))
+    if user_id is not None:
+        stmt = stmt.where(AccessToken.user_id == user_id)
+    result = await session.execute(stmt.values(revoked_ms=now_ms).returning(AccessToken.id))
     return result.scalar_one_or_none() is not None
+
+
+async def list_tokens(
+    session: AsyncSession, *, user_id: int | None
+) -> list[tuple[AccessToken, str]]:
+    """Tokens (of one user, or everyone's) with their user's name, oldest first."""
+    stmt = select(AccessToken, User.name).join(User, User.id == AccessToken.user_id)
+    if user_id is not None:
+        stmt = stmt.where(AccessToken.user_id == user_id)
+    rows = await session.execute(stmt.order_by(AccessToken.id))
+    return [(token, name) for token, name in rows]

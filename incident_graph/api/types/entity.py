@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from incident_graph import urns
+from incident_graph.api.context import Info
 from incident_graph.api.types.enums import EntityType
 from incident_graph.api.types.scalars import Long
 from incident_graph.store.tables import Asset as AssetRow
@@ -29,10 +30,43 @@ class AuditStamp:
 class CorpUser(Entity):
     username: str
 
+    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
+    async def display_name(self, info: Info) -> str | None:
+        user = await info.context.loaders.directory.user.load(self.username)
+        return None if user is None else user.display_name
+
+    @strawberry.field(description="Ours: the user's email address; null when unknown or not set.")
+    async def email(self, info: Info) -> str | None:
+        user = await info.context.loaders.directory.user.load(self.username)
+        return None if user is None else user.email
+
+    @strawberry.field(description="Ours: the teams this user is in.")
+    async def groups(self, info: Info) -> list[CorpGroup]:
+        names = await info.context.loaders.directory.groups_of_user.load(self.username)
+        return [group_entity(n) for n in names]
+
 
 @strawberry.type(description="A group of users, by URN.")
 class CorpGroup(Entity):
     name: str
+
+    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
+    async def display_name(self, info: Info) -> str | None:
+        group = await info.context.loaders.directory.group.load(self.name)
+        return None if group is None else group.display_name
+
+    @strawberry.field(description="Ours: the users in this team.")
+    async def members(self, info: Info) -> list[CorpUser]:
+        names = await info.context.loaders.directory.members_of_group.load(self.name)
+        return [user_entity(n) for n in names]
+
+
+def user_entity(name: str) -> CorpUser:
+    return CorpUser(urn=urns.user_urn(name), type=EntityType.CORP_USER, username=name)
+
+
+def group_entity(name: str) -> CorpGroup:
+    return CorpGroup(urn=f"urn:li:corpGroup:{name}", type=EntityType.CORP_GROUP, name=name)
 
 
 @strawberry.type(description="A data-quality check that can raise incidents.")
