@@ -1,4 +1,4 @@
-"""Command line: serve | migrate | token create/revoke | assets load | worker | export-schema."""
+"""Command line: serve, migrate, token, user, group, grant, assets load, worker, export-schema."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
 
 T = TypeVar("T")
+# Who the audit log names for changes made from the command line (by whoever runs the server).
+CLI_ACTOR = "urn:li:corpuser:cli"
 
 
 async def _with_writer(settings: Settings, work: Callable[[Writer], Awaitable[T]]) -> T:
@@ -106,6 +108,73 @@ def _token_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_create(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.domain.directory import build_person  # noqa: PLC0415
+    from incident_graph.services import directory as directory_service  # noqa: PLC0415
+
+    spec = build_person(
+        name=args.name, display_name=args.display_name, email=args.email, group=False
+    )
+    asyncio.run(
+        _with_writer(
+            settings,
+            lambda w: directory_service.create_user(
+                writer=w, spec=spec, role=Role(args.role), actor=CLI_ACTOR
+            ),
+        )
+    )
+    print(f"user urn:li:corpuser:{spec.name} created ({args.role})")
+    return 0
+
+
+def _group_create(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.domain.directory import build_person  # noqa: PLC0415
+    from incident_graph.services import directory as directory_service  # noqa: PLC0415
+
+    spec = build_person(name=args.name, display_name=args.display_name, email=None, group=True)
+    asyncio.run(
+        _with_writer(
+            settings,
+            lambda w: directory_service.create_group(writer=w, spec=spec, actor=CLI_ACTOR),
+        )
+    )
+    print(f"group urn:li:corpGroup:{spec.name} created")
+    return 0
+
+
+def _group_members(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.services import directory as directory_service  # noqa: PLC0415
+
+    add = args.group_command == "add-member"
+    asyncio.run(
+        _with_writer(
+            settings,
+            lambda w: directory_service.change_members(
+                writer=w, group=args.group, users=args.user, add=add, actor=CLI_ACTOR
+            ),
+        )
+    )
+    print(f"{len(args.user)} user(s) {'added to' if add else 'removed from'} {args.group}")
+    return 0
+
+
+def _grant(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.domain.access import GrantScope, Privilege, build_grant  # noqa: PLC0415
+    from incident_graph.services import grants as grant_service  # noqa: PLC0415
+
+    spec = build_grant(
+        privilege=Privilege.MANAGE_INCIDENTS,
+        grantee_urn=args.to,
+        scope=GrantScope(args.scope.upper()),
+        resource=args.resource,
+    )
+    asyncio.run(
+        _with_writer(settings, lambda w: grant_service.grant(writer=w, spec=spec, actor=CLI_ACTOR))
+    )
+    print(f"granted {grant_service.describe(spec)}")
+    return 0
+
+
 def _assets_load(settings: Settings, args: argparse.Namespace) -> int:
     from incident_graph.services.asset_load import LoadReport, load_lines  # noqa: PLC0415
 
@@ -189,6 +258,39 @@ def _parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")
     revoke.add_argument("--id", type=int, required=True, help="the token id printed at creation")
     revoke.set_defaults(run=_token_revoke)
+
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    user_create = user_sub.add_parser("create", help="create a user (no token: see token create)")
+    user_create.add_argument("--name", required=True, help="user name or urn:li:corpuser:<name>")
+    user_create.add_argument("--display-name", help="the name to show")
+    user_create.add_argument("--email", help="the user's email address")
+    user_create.add_argument(
+        "--role", choices=[r.value for r in Role], default=Role.MEMBER.value, help="default member"
+    )
+    user_create.set_defaults(run=_user_create)
+
+    group = sub.add_parser("group", help="manage teams")
+    group_sub = group.add_subparsers(dest="group_command", required=True)
+    group_create = group_sub.add_parser("create", help="create a team")
+    group_create.add_argument("--name", required=True, help="name or urn:li:corpGroup:<name>")
+    group_create.add_argument("--display-name", help="the name to show")
+    group_create.set_defaults(run=_group_create)
+    for verb, what in (("add-member", "add users to"), ("remove-member", "take users out of")):
+        members = group_sub.add_parser(verb, help=f"{what} a team")
+        members.add_argument("--group", required=True, help="name or urn:li:corpGroup:<name>")
+        members.add_argument(
+            "--user", required=True, action="append", help="user name or URN; repeatable"
+        )
+        members.set_defaults(run=_group_members)
+
+    grant = sub.add_parser("grant", help="grant MANAGE_INCIDENTS to a user or team")
+    grant.add_argument(
+        "--to", required=True, help="urn:li:corpuser:<name> or urn:li:corpGroup:<name>"
+    )
+    grant.add_argument("--scope", required=True, choices=["global", "platform", "asset"])
+    grant.add_argument("--resource", help="platform name or asset URN (not for global)")
+    grant.set_defaults(run=_grant)
 
     assets = sub.add_parser("assets", help="manage the asset catalog")
     assets_sub = assets.add_subparsers(dest="assets_command", required=True)
