@@ -9,14 +9,16 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from incident_graph.api.gate import RequestGate
+from incident_graph.api.live_view import LiveView
 from incident_graph.api.routes import http_routes
 from incident_graph.api.schema import build_schema
 from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
 from incident_graph.metrics import Metrics
+from incident_graph.notify.live import LiveEvents
 from incident_graph.notify.worker import DeliveryWorker
 from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
@@ -34,13 +36,16 @@ def create_app(settings: Settings) -> Starlette:
         concurrency=1 if db.dialect == "sqlite" else 4,
         on_batch=metrics.write_batch.observe,
     )
-    view = GraphQLView(build_schema(settings), settings=settings, db=db, writer=writer)
+    schema = build_schema(settings)
+    view = GraphQLView(schema, settings=settings, db=db, writer=writer)
+    live = LiveEvents(db)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(db.write_engine)
         await writer.start()
-        worker = DeliveryWorker(writer=writer, settings=settings)
+        await live.start()
+        worker = DeliveryWorker(writer=writer, settings=settings, live=live)
         if settings.notify_worker:
             await worker.start()
         app.state.delivery_worker = worker
@@ -49,6 +54,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             # Before the writer: the worker's last round still writes its attempt log.
             await worker.stop()
+            await live.stop()
             await writer.stop()
             await db.dispose()
 
@@ -59,6 +65,10 @@ def create_app(settings: Settings) -> Starlette:
                 RequestGate(view, db=db, settings=settings),
                 methods=["GET", "POST"],
             ),
+            # Subscriptions (graphql-transport-ws); the token comes in connection_init.
+            WebSocketRoute(
+                "/api/graphql", LiveView(schema, settings=settings, db=db, writer=writer)
+            ),
             Route("/metrics", metrics.endpoint),
             *http_routes(),
         ],
@@ -68,6 +78,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.writer = writer
+    app.state.live_events = live
     return app
 
 

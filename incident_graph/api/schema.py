@@ -24,6 +24,7 @@ from incident_graph.api.extensions import (
 from incident_graph.api.handbook import HandbookQueries
 from incident_graph.api.incident_search import IncidentSearchQueries
 from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
+from incident_graph.api.live_api import LiveSubscriptions
 from incident_graph.api.mutation import IncidentMutations
 from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
 from incident_graph.api.oncall_api import OnCallMutations, OnCallQueries
@@ -50,6 +51,7 @@ QUERIES: tuple[type, ...] = (
     DirectoryQueries,
     AccessQueries,
 )
+SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscriptions,)
 MUTATIONS: tuple[type, ...] = (
     IncidentMutations,
     CatalogMutations,
@@ -85,6 +87,7 @@ def build_schema(settings: Settings | None = None) -> IncidentSchema:
     return IncidentSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
+        subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=[
             *ASSET_CLASSES.values(),
             CorpUser,

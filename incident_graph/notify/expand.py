@@ -20,6 +20,7 @@ from incident_graph.domain.notifications import (
     matches,
     quiet_until,
 )
+from incident_graph.notify.live import CHANNEL as LIVE_CHANNEL
 from incident_graph.notify.oncall import who_is_on_call
 from incident_graph.store import catalog as catalog_store
 from incident_graph.store import lineage
@@ -120,11 +121,13 @@ def _quiet(policy: NotificationPolicy) -> QuietHours | None:
     return QuietHours(policy.quiet_start, policy.quiet_end, policy.quiet_time_zone or "UTC")
 
 
-async def expand_pending(session: AsyncSession, *, settings: ExpandSettings, now_ms: int) -> int:
-    """Expand up to one batch of undispatched events; returns how many were expanded."""
+async def expand_pending(
+    session: AsyncSession, *, settings: ExpandSettings, now_ms: int
+) -> list[int]:
+    """Expand up to one batch of undispatched events; returns the ids expanded."""
     events = await notification_store.pending_events(session, limit=settings.batch)
     if not events:
-        return 0
+        return []
     channels = {c.id for c in await notification_store.all_channels(session)}
     policies = await notification_store.all_policies(session)
     ctx = await _load(session, events, settings.downstream_depth)
@@ -175,7 +178,9 @@ async def expand_pending(session: AsyncSession, *, settings: ExpandSettings, now
         ]
         await notification_store.mark_dispatched(session, event_id=event.id, payload=payload)
     await notification_store.insert_deliveries(session, rows=rows)
-    return len(events)
+    ids = [e.id for e in events]
+    await notification_store.notify_listeners(session, channel=LIVE_CHANNEL, event_ids=ids)
+    return ids
 
 
 __all__ = ["ExpandSettings", "expand_pending", "incident_link"]

@@ -25,6 +25,7 @@ from incident_graph.domain.clock import now_ms
 from incident_graph.domain.notifications import DeliveryStatus, NotifyKind, backoff_ms
 from incident_graph.notify.destinations import Destination, Message, SendResult, destinations
 from incident_graph.notify.expand import ExpandSettings, expand_pending
+from incident_graph.notify.live import LiveEvents
 from incident_graph.store import Writer
 from incident_graph.store import notifications as notification_store
 from incident_graph.store.notifications import Claimed, Outcome
@@ -44,7 +45,9 @@ class DeliveryWorker:
         writer: Writer,
         settings: Settings,
         senders: Mapping[str, Destination] | None = None,
+        live: LiveEvents | None = None,
     ) -> None:
+        self._live = live
         self._writer = writer
         self._settings = settings
         self._client = httpx.AsyncClient(
@@ -100,7 +103,9 @@ class DeliveryWorker:
         expanded = await self._writer.run(
             lambda s: expand_pending(s, settings=self._expand, now_ms=now_ms())
         )
-        return expanded + await self._deliver_due()
+        if self._live is not None:
+            await self._live.announce(expanded)
+        return len(expanded) + await self._deliver_due()
 
     async def _deliver_due(self) -> int:
         token = uuid.uuid4().hex

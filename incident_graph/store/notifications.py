@@ -364,3 +364,16 @@ async def requeue(session: AsyncSession, *, delivery_id: int, now_ms: int) -> No
             lock_token=None,
         )
     )
+
+
+async def notify_listeners(
+    session: AsyncSession, *, channel: str, event_ids: Sequence[int]
+) -> None:
+    """PostgreSQL NOTIFY, delivered to listeners when (and only if) this transaction commits."""
+    if session.get_bind().dialect.name != "postgresql" or not event_ids:
+        return
+    # NOTIFY payloads are limited to 8,000 bytes: send the ids in slices.
+    ids = list(event_ids)
+    for start in range(0, len(ids), 500):
+        payload = ",".join(str(i) for i in ids[start : start + 500])
+        await session.execute(select(func.pg_notify(channel, payload)))
