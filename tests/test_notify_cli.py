@@ -1,0 +1,27 @@
+"""`incident-graph worker --once`: a separate process sends what the server left to send."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from notify_receivers import http_receiver
+from server_process import cli
+from test_notify_delivery import FAST, ApiWith, channel, deliveries, policy
+
+
+async def test_worker_once_drains_what_is_due(api_with: ApiWith, database_url: str) -> None:
+    async with (
+        api_with(**FAST | {"notify_worker": False}) as api,
+        http_receiver() as receiver,
+    ):
+        hook = await channel(api, "cli", kind="WEBHOOK", url=receiver.url())
+        await policy(api, "all", [hook])
+        urn = await api.raise_incident()
+        await asyncio.sleep(0.2)
+        assert receiver.requests == []  # the server runs no worker here
+        await asyncio.to_thread(cli, database_url, "worker", "--once")
+        [request] = receiver.requests
+        assert json.loads(request.body)["incident"]["urn"] == urn
+        [delivery] = await deliveries(api, "DELIVERED")
+        assert delivery["attempts"] == 1
