@@ -43,6 +43,7 @@ from bench import (
     postgres_reason_unavailable,
     start_graphql_server,
 )
+from bench_seed import ACTIVE_COUNT_SQL
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORMS = ("hive", "snowflake", "kafka", "postgres", "s3")
@@ -134,6 +135,7 @@ async def add_incidents(db: Database, incidents: int, assets: int) -> float:
             f"INSERT INTO incidents ({INCIDENT_COLUMNS}) {_incident_select(now, assets, series)}"
         )
         conn.execute(LINK_INSERT.format(assets=assets))
+        conn.execute(ACTIVE_COUNT_SQL)
         conn.commit()
         conn.execute("ANALYZE")
         conn.close()
@@ -148,6 +150,7 @@ async def add_incidents(db: Database, incidents: int, assets: int) -> float:
                 + _incident_select(now, assets, series)
             )
             await conn_pg.execute(LINK_INSERT.format(assets=assets))
+            await conn_pg.execute(ACTIVE_COUNT_SQL)
             await conn_pg.execute(
                 "SELECT setval(pg_get_serial_sequence('incidents', 'id'), "
                 "(SELECT max(id) FROM incidents))"

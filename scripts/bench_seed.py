@@ -48,6 +48,11 @@ INCIDENT_COLUMNS = (
     "version",
 )
 Row = tuple[object, ...]
+# Seeded rows bypass the server's writes, which keep each asset's active-incident count.
+ACTIVE_COUNT_SQL = (
+    "UPDATE assets SET active_count = (SELECT count(*) FROM incident_assets "
+    "WHERE incident_assets.asset_id = assets.id AND incident_assets.state = 'ACTIVE')"
+)
 LINK_COLUMNS = ("incident_id", "asset_id", "position", "state", "created_ms")
 
 
@@ -217,6 +222,10 @@ class _Sqlite(_Target):
             self.conn.execute("COMMIT")
 
     async def finish(self) -> None:
+        # The server keeps each asset's active-incident count as it writes; seeded rows
+        # bypass it, so count them here.
+        self.conn.execute(ACTIVE_COUNT_SQL)
+        self.conn.commit()
         # Keep the WAL from holding the whole seed until the server's next checkpoint.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -275,6 +284,7 @@ class _Postgres(_Target):
                 )
 
     async def finish(self) -> None:
+        await self.conn.execute(ACTIVE_COUNT_SQL)
         # Ids were given explicitly, so move the sequences past them; then let the planner
         # see the new sizes, as autovacuum would soon after a load like this.
         for table in ("assets", "incidents"):

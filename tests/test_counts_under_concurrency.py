@@ -65,7 +65,9 @@ async def test_two_hundred_mixed_operations_then_recount(api: Api) -> None:
             .where(IncidentAsset.state != Incident.state)
         )
         assert copied.scalar_one() == 0
+        counters = dict((await session.execute(select(Asset.urn, Asset.active_count))).all())
     for asset in ASSETS:
+        assert counters[asset] == len(truth[asset])
         data = (await api.gql(HEALTH, {"u": asset}))["dataset"]
         details = data["health"][0]["activeIncidentHealthDetails"]
         assert details["count"] == len(truth[asset])

@@ -107,6 +107,16 @@ async def insert_incident(
     return incident_id
 
 
+async def _count_active(session: AsyncSession, *, asset_ids: Sequence[int], delta: int) -> None:
+    """Move the assets' active-incident counters; called wherever links or states change."""
+    if asset_ids and delta:
+        await session.execute(
+            update(Asset)
+            .where(Asset.id.in_(sorted(asset_ids)))
+            .values(active_count=Asset.active_count + delta)
+        )
+
+
 async def _link_assets(
     session: AsyncSession,
     *,
@@ -115,6 +125,8 @@ async def _link_assets(
     state: IncidentState,
     created_ms: int,
 ) -> None:
+    if state is IncidentState.ACTIVE:
+        await _count_active(session, asset_ids=asset_ids, delta=1)
     await session.execute(
         insert(IncidentAsset),
         [
@@ -193,6 +205,8 @@ async def apply_change(
         )
         old["assetIds"] = list(current)
         new["assetIds"] = asset_ids
+        if incident.state == IncidentState.ACTIVE.value:
+            await _count_active(session, asset_ids=old["assetIds"], delta=-1)
         await session.execute(delete(IncidentAsset).where(IncidentAsset.incident_id == incident.id))
         await _link_assets(
             session,
@@ -202,11 +216,14 @@ async def apply_change(
             created_ms=incident.created_ms,
         )
     elif "state" in values and values["state"] != incident.state:
-        await session.execute(
+        linked = await session.scalars(
             update(IncidentAsset)
             .where(IncidentAsset.incident_id == incident.id)
             .values(state=values["state"])
+            .returning(IncidentAsset.asset_id)
         )
+        delta = 1 if values["state"] == IncidentState.ACTIVE.value else -1
+        await _count_active(session, asset_ids=list(linked), delta=delta)
     await session.execute(
         update(Incident)
         .where(Incident.id == incident.id)

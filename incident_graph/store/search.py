@@ -48,17 +48,6 @@ def _with_state(state: IncidentState) -> ColumnElement[bool]:
     return exists().where(IncidentAsset.asset_id == Asset.id, IncidentAsset.state == state.value)
 
 
-def _active_count() -> Any:
-    return (
-        select(func.count())
-        .where(
-            IncidentAsset.asset_id == Asset.id,
-            IncidentAsset.state == IncidentState.ACTIVE.value,
-        )
-        .scalar_subquery()
-    )
-
-
 def _active_with(column: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
     return exists().where(
         IncidentAsset.asset_id == Asset.id,
@@ -79,11 +68,11 @@ def _condition(criterion: Criterion) -> ColumnElement[bool]:
     field, values = criterion.field, criterion.values
     cond: ColumnElement[bool]
     if field == HAS_ACTIVE_INCIDENTS:
-        cond = _boolean(values, _with_state(IncidentState.ACTIVE))
+        cond = _boolean(values, Asset.active_count > 0)
     elif field == HAS_RESOLVED_INCIDENTS:
         cond = _boolean(values, _with_state(IncidentState.RESOLVED))
     elif field == NUM_ACTIVE_INCIDENTS:
-        cond = _COMPARE[criterion.condition](_active_count(), int(values[0]))
+        cond = _COMPARE[criterion.condition](Asset.active_count, int(values[0]))
     elif field == ACTIVE_INCIDENT_TYPES:
         cond = _active_with(Incident.incident_type, values)
     elif field == ACTIVE_INCIDENT_PRIORITIES:
@@ -131,7 +120,7 @@ def _text_match(query: str) -> tuple[list[ColumnElement[bool]], ColumnElement[An
 def _order(sort: Sort | None, rank: ColumnElement[Any]) -> list[Any]:
     if sort is None:
         return [rank, Asset.urn]
-    key: Any = {"name": Asset.name, "urn": Asset.urn}.get(sort.field, _active_count())
+    key: Any = {"name": Asset.name, "urn": Asset.urn}.get(sort.field, Asset.active_count)
     return [key.desc() if sort.descending else key.asc(), Asset.urn]
 
 
@@ -146,7 +135,7 @@ async def search_assets(
     sort: Sort | None = None,
     facets: bool = True,
 ) -> AssetHits:
-    """Assets matching the text query, types and filters, with the total in the same query."""
+    """Assets matching the text query, types and filters, with the total."""
     text_conditions, rank = _text_match(query)
     conditions: list[ColumnElement[bool]] = [Asset.deleted_ms.is_(None), *text_conditions]
     if entity_types:
@@ -157,12 +146,15 @@ async def search_assets(
         )
     where = and_(*conditions)
 
-    total = 0
+    # The total rides along as an uncorrelated scalar subquery: computed once, and unlike a
+    # window count it lets the database stop reading at the page's last row.
+    counted = select(func.count()).select_from(Asset).where(where).scalar_subquery()
     assets: list[Asset] = []
+    total = 0
     if count:
         rows = (
             await session.execute(
-                select(Asset, func.count().over().label("total"))
+                select(Asset, counted.label("total"))
                 .where(where)
                 .order_by(*_order(sort, rank))
                 .offset(start)
@@ -172,11 +164,7 @@ async def search_assets(
         assets = [row[0] for row in rows]
         total = int(rows[0][1]) if rows else 0
     if not assets:  # an empty page (or count 0) still owes the caller the total
-        total = int(
-            (
-                await session.execute(select(func.count()).select_from(Asset).where(where))
-            ).scalar_one()
-        )
+        total = int((await session.execute(select(counted))).scalar_one())
     return AssetHits(
         total=total,
         assets=assets,
@@ -193,7 +181,7 @@ async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str
     matching = select(Asset.id).where(where).scalar_subquery()
     facets: dict[str, dict[str, int]] = {}
     for field, flag in (
-        (HAS_ACTIVE_INCIDENTS, _with_state(IncidentState.ACTIVE)),
+        (HAS_ACTIVE_INCIDENTS, Asset.active_count > 0),
         (HAS_RESOLVED_INCIDENTS, _with_state(IncidentState.RESOLVED)),
     ):
         label = case((flag, "true"), else_="false")

@@ -135,8 +135,14 @@ class Asset(Base):
     updated_ms: Mapped[int | None] = mapped_column(BigInteger)
     # Deleted assets leave search and lineage but keep their incidents readable.
     deleted_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Active incidents naming this asset, kept by every write that links incidents or
+    # changes their state, so "has active incidents" searches need no scan of the links.
+    active_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    __table_args__ = (Index("ix_assets_entity_type_urn", "entity_type", "urn"),)
+    __table_args__ = (
+        Index("ix_assets_entity_type_urn", "entity_type", "urn"),
+        Index("ix_assets_active", "active_count", "deleted_ms"),
+    )
 
 
 class AssetOwner(Base):
