@@ -22,7 +22,10 @@ QUERY = """query($u: String!) { dataset(urn: $u) {
 } }"""
 
 
-async def _statements(api: Api) -> int:
+async def _statements(
+    api: Api, query: str, variables: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """SQL statements one request runs (BEGIN and PRAGMA aside), and its data."""
     assert api.app is not None
     engine = api.app.state.db.read_engine.sync_engine
     seen: list[str] = []
@@ -34,22 +37,23 @@ async def _statements(api: Api) -> int:
     event.listen(engine, "before_cursor_execute", count)
     token = COUNTING.set(True)
     try:
-        await api.gql(QUERY, {"u": DATASET})
+        data = await api.gql(query, variables)
     finally:
         COUNTING.reset(token)
         event.remove(engine, "before_cursor_execute", count)
-    return len([s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))])
+    statements = [s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))]
+    return len(statements), data
 
 
 async def test_statement_count_is_flat(api: Api) -> None:
     for _ in range(3):
         await api.raise_incident(assigneeUrns=["urn:li:corpuser:a", "urn:li:corpGroup:g"])
-    small = await _statements(api)
+    small, _ = await _statements(api, QUERY, {"u": DATASET})
     for _ in range(30):
         await api.raise_incident(
             assigneeUrns=["urn:li:corpuser:b"], resourceUrns=["urn:li:chart:(x,y)"]
         )
-    large = await _statements(api)
+    large, _ = await _statements(api, QUERY, {"u": DATASET})
     assert small == large
     # token, asset, health, upstream lineage walk, page total + page + incident rows,
     # assets, assignees
@@ -64,26 +68,6 @@ PAGE = """query($n: Int!) { searchAcrossEntities(input: {query: "*", count: $n})
 } }"""
 
 
-async def _page_statements(api: Api, size: int) -> tuple[int, dict[str, Any]]:
-    assert api.app is not None
-    engine = api.app.state.db.read_engine.sync_engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        if COUNTING.get():
-            seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    token = COUNTING.set(True)
-    try:
-        data = await api.gql(PAGE, {"n": size})
-    finally:
-        COUNTING.reset(token)
-        event.remove(engine, "before_cursor_execute", count)
-    statements = [s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))]
-    return len(statements), data
-
-
 async def test_a_page_of_assets_with_health_and_incidents_costs_four_statements(api: Api) -> None:
     assets = [f"urn:li:dataset:(urn:li:dataPlatform:hive,db.t{i:03d},PROD)" for i in range(100)]
     await api.gql(
@@ -96,8 +80,8 @@ async def test_a_page_of_assets_with_health_and_incidents_costs_four_statements(
     )
     for i in range(0, 100, 3):
         await api.raise_incident(resourceUrn=assets[i], resourceUrns=[assets[(i + 1) % 100]])
-    small, small_data = await _page_statements(api, 10)
-    large, large_data = await _page_statements(api, 100)
+    small, small_data = await _statements(api, PAGE, {"n": 10})
+    large, large_data = await _statements(api, PAGE, {"n": 100})
     # The token check, the search page (total included), health of every asset (own and
     # upstream incidents in one recursive query) and every asset's incident page.
     assert small == large == 4
