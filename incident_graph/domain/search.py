@@ -31,7 +31,7 @@ KNOWN_FIELDS: Final = (
     OWNERS,
     TAGS,
 )
-EQUALITY: Final = (None, "EQUAL", "IN")
+EQUALITY: Final = ("EQUAL", "IN")
 COMPARISONS: Final = (
     "EQUAL",
     "GREATER_THAN",
@@ -127,11 +127,11 @@ def _criterion(raw: RawCriterion) -> Criterion:
             f"unknown filter field {raw.field!r}; known fields: {', '.join(KNOWN_FIELDS)}",
             field="orFilters",
         )
+    condition = raw.condition or "EQUAL"  # DataHub's default when none is given
     allowed = COMPARISONS if raw.field == NUM_ACTIVE_INCIDENTS else EQUALITY
-    if raw.condition not in allowed and not (raw.condition is None and allowed is COMPARISONS):
-        names = ", ".join(c for c in allowed if c)
+    if condition not in allowed:
         raise BadUserInputError(
-            f"filter on {raw.field!r} supports conditions {names}, not {raw.condition}"
+            f"filter on {raw.field!r} supports conditions {', '.join(allowed)}, not {condition}"
         )
     values = tuple(raw.values or ([] if raw.value is None else [raw.value]))
     if not values:
@@ -140,7 +140,7 @@ def _criterion(raw: RawCriterion) -> Criterion:
         field=raw.field,
         values=_CHECKS[raw.field](raw.field, values),
         negated=bool(raw.negated),
-        condition=raw.condition or "EQUAL",
+        condition=condition,
     )
 
 
