@@ -15,13 +15,11 @@ from incident_graph.config import Settings, SettingsError
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import DomainError
 from incident_graph.services import users as user_service
-from incident_graph.services.users import IssuedToken
+from incident_graph.services.users import CLI_ACTOR, IssuedToken
 from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
 
 T = TypeVar("T")
-# Who the audit log names for changes made from the command line (by whoever runs the server).
-CLI_ACTOR = "urn:li:corpuser:cli"
 
 
 async def _with_writer(settings: Settings, work: Callable[[Writer], Awaitable[T]]) -> T:
@@ -124,6 +122,24 @@ def _user_create(settings: Settings, args: argparse.Namespace) -> int:
         )
     )
     print(f"user urn:li:corpuser:{spec.name} created ({args.role})")
+    return 0
+
+
+def _user_set_role(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.domain.directory import name_of  # noqa: PLC0415
+
+    name = name_of(args.name, group=False)
+    role = Role(args.role)
+    old = asyncio.run(
+        _with_writer(
+            settings,
+            lambda w: user_service.set_user_role(writer=w, user=name, role=role, actor=CLI_ACTOR),
+        )
+    )
+    if old is None:
+        print(f"urn:li:corpuser:{name} already has role {role.value}")
+    else:
+        print(f"urn:li:corpuser:{name}: role changed from {old.value} to {role.value}")
     return 0
 
 
@@ -233,6 +249,25 @@ def _export_schema(_: Settings, __: argparse.Namespace) -> int:
     return 0
 
 
+def _user_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    user_create = user_sub.add_parser("create", help="create a user (no token: see token create)")
+    user_create.add_argument("--name", required=True, help="user name or urn:li:corpuser:<name>")
+    user_create.add_argument("--display-name", help="the name to show")
+    user_create.add_argument("--email", help="the user's email address")
+    user_create.add_argument(
+        "--role", choices=[r.value for r in Role], default=Role.MEMBER.value, help="default member"
+    )
+    user_create.set_defaults(run=_user_create)
+    set_role = user_sub.add_parser(
+        "set-role", help="give a user another role (refused for the last admin)"
+    )
+    set_role.add_argument("--name", required=True, help="user name or urn:li:corpuser:<name>")
+    set_role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    set_role.set_defaults(run=_user_set_role)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="incident-graph", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -259,16 +294,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--id", type=int, required=True, help="the token id printed at creation")
     revoke.set_defaults(run=_token_revoke)
 
-    user = sub.add_parser("user", help="manage users")
-    user_sub = user.add_subparsers(dest="user_command", required=True)
-    user_create = user_sub.add_parser("create", help="create a user (no token: see token create)")
-    user_create.add_argument("--name", required=True, help="user name or urn:li:corpuser:<name>")
-    user_create.add_argument("--display-name", help="the name to show")
-    user_create.add_argument("--email", help="the user's email address")
-    user_create.add_argument(
-        "--role", choices=[r.value for r in Role], default=Role.MEMBER.value, help="default member"
-    )
-    user_create.set_defaults(run=_user_create)
+    _user_parser(sub)
 
     group = sub.add_parser("group", help="manage teams")
     group_sub = group.add_subparsers(dest="group_command", required=True)

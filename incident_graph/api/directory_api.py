@@ -11,7 +11,9 @@ from incident_graph.api.types.entity import CorpGroup, CorpUser, group_entity, u
 from incident_graph.auth.privileges import grants_held
 from incident_graph.domain.access import GrantScope, Privilege
 from incident_graph.domain.directory import build_person, name_of
+from incident_graph.domain.enums import Role
 from incident_graph.services import directory as directory_service
+from incident_graph.services import users as user_service
 
 
 @strawberry.type
@@ -106,6 +108,22 @@ class DirectoryMutations:
             group=group_urn,
             users=user_urns,
             add=False,
+            actor=info.context.principal.urn,
+        )
+        return True
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Ours (admin): give a user another role; it applies from their next request. "
+            "CONFLICT when it would demote the last admin."
+        ),
+    )
+    async def set_user_role(self, info: Info, urn: str, role: Role) -> bool:
+        await user_service.set_user_role(
+            writer=info.context.writer,
+            user=name_of(urn, group=False),
+            role=role,
             actor=info.context.principal.urn,
         )
         return True

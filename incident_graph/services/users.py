@@ -11,13 +11,20 @@ from incident_graph.auth.principal import Principal
 from incident_graph.auth.tokens import hash_secret, matches, new_secret
 from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import Role
-from incident_graph.domain.errors import BadUserInputError, NotFoundError, UnauthenticatedError
+from incident_graph.domain.errors import (
+    BadUserInputError,
+    ConflictError,
+    NotFoundError,
+    UnauthenticatedError,
+)
 from incident_graph.store import Database, Writer
 from incident_graph.store import users as user_store
-from incident_graph.store.tables import AccessToken
+from incident_graph.store.tables import AccessToken, User
 from incident_graph.urns import InvalidUrnError, parse_actor_urn, user_urn
 
 FIRST_ADMIN = "admin"
+# Who the audit log names for changes made from the command line (by whoever runs the server).
+CLI_ACTOR = "urn:li:corpuser:cli"
 MAX_TOKEN_NAME = 200
 MAX_TOKEN_DAYS = 3650
 DAY_MS = 86_400_000
@@ -51,7 +58,49 @@ def _check_name(name: str) -> None:
         ) from exc
 
 
-async def _issue(session: AsyncSession, *, user: str, role: Role | None, label: str) -> IssuedToken:
+async def change_role(session: AsyncSession, *, user: User, role: Role, actor: str) -> Role | None:
+    """Give a user another role inside the caller's unit, audited; the old role, or None when
+    it already had this one. CONFLICT when it would leave no admin. The one way roles change
+    (setUserRole, `user set-role`, `token create --role`)."""
+    held = await user_store.lock_for_role_change(session, user_id=user.id, role=Role.ADMIN.value)
+    old = Role(held[user.id])
+    if old is role:
+        return None
+    if old is Role.ADMIN and not any(
+        other != user.id and other_role == Role.ADMIN.value for other, other_role in held.items()
+    ):
+        raise ConflictError(
+            f"{user_urn(user.name)} is the last admin; make another user admin first "
+            "(setUserRole), then change this one",
+            urn=user_urn(user.name),
+        )
+    await user_store.set_role(session, user_id=user.id, role=role.value)
+    await record_allowed(
+        session,
+        actor=actor,
+        operation="setUserRole",
+        target=f"{user_urn(user.name)}: {old.value} -> {role.value}",
+    )
+    return old
+
+
+async def set_user_role(*, writer: Writer, user: str, role: Role, actor: str) -> Role | None:
+    """Change a user's role (it applies from their next request); the old role, or None."""
+
+    async def unit(session: AsyncSession) -> Role | None:
+        found = await user_store.get_user(session, name=user)
+        if found is None:
+            raise NotFoundError(
+                f"no user {user_urn(user)}; create it with createUser first", urn=user_urn(user)
+            )
+        return await change_role(session, user=found, role=role, actor=actor)
+
+    return await writer.run(unit)
+
+
+async def _issue(
+    session: AsyncSession, *, user: str, role: Role | None, label: str, actor: str = CLI_ACTOR
+) -> IssuedToken:
     now = now_ms()
     existing = await user_store.get_user(session, name=user)
     changed_from: Role | None = None
@@ -61,9 +110,9 @@ async def _issue(session: AsyncSession, *, user: str, role: Role | None, label: 
     else:
         user_id = existing.id
         effective = Role(existing.role)
-        if role is not None and role is not effective:
-            await user_store.set_role(session, user_id=user_id, role=role.value)
-            changed_from, effective = effective, role
+        if role is not None:
+            changed_from = await change_role(session, user=existing, role=role, actor=actor)
+            effective = role
     secret = new_secret()
     token_id = await user_store.insert_token(
         session,
@@ -77,13 +126,14 @@ async def _issue(session: AsyncSession, *, user: str, role: Role | None, label: 
 
 
 async def create_token(
-    *, writer: Writer, user: str, role: Role | None, label: str = "cli"
+    *, writer: Writer, user: str, role: Role | None, label: str = "cli", actor: str = CLI_ACTOR
 ) -> IssuedToken:
-    """Issue a token for a user, creating the user (viewer unless a role is given)."""
+    """Issue a token for a user, creating the user (viewer unless a role is given); a role for
+    an existing user changes it as setUserRole would."""
     _check_name(user)
 
     async def unit(session: AsyncSession) -> IssuedToken:
-        return await _issue(session, user=user, role=role, label=label)
+        return await _issue(session, user=user, role=role, label=label, actor=actor)
 
     return await writer.run(unit)
 

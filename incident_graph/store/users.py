@@ -16,6 +16,12 @@ async def get_user(session: AsyncSession, *, name: str) -> User | None:
     return (await session.scalars(select(User).where(User.name == name))).one_or_none()
 
 
+async def role_of(session: AsyncSession, *, user_id: int) -> str | None:
+    """The user's role as stored now (in the caller's transaction); None for no such user."""
+    result = await session.execute(select(User.role).where(User.id == user_id))
+    return result.scalar_one_or_none()
+
+
 async def insert_user(session: AsyncSession, *, name: str, role: str, now_ms: int) -> int:
     result = await session.execute(
         insert(User).values(name=name, role=role, created_ms=now_ms).returning(User.id)
@@ -25,6 +31,22 @@ async def insert_user(session: AsyncSession, *, name: str, role: str, now_ms: in
 
 async def set_role(session: AsyncSession, *, user_id: int, role: str) -> None:
     await session.execute(update(User).where(User.id == user_id).values(role=role))
+
+
+async def lock_for_role_change(session: AsyncSession, *, user_id: int, role: str) -> dict[int, str]:
+    """{id: role} of the user and of everyone holding `role`, locked (PostgreSQL) until commit.
+
+    One statement, rows in id order: two units changing roles at once queue on these rows
+    instead of deadlocking, and the later one reads the earlier one's change (on SQLite the
+    single writer already runs them one after the other).
+    """
+    rows = await session.execute(
+        select(User.id, User.role)
+        .where((User.role == role) | (User.id == user_id))
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return {int(row_id): str(row_role) for row_id, row_role in rows}
 
 
 async def insert_token(
