@@ -19,6 +19,7 @@ from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
 from incident_graph.metrics import Metrics
 from incident_graph.notify.live import LiveEvents
+from incident_graph.notify.secrets import keyring_for, seal_channels
 from incident_graph.notify.worker import DeliveryWorker
 from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
@@ -44,6 +45,9 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(db.write_engine)
         await writer.start()
+        # Plaintext secrets from before encryption get sealed, older keys' rotated out; a
+        # server without the key its secrets were stored with stops here, not at every send.
+        await writer.run(lambda s: seal_channels(s, keyring=keyring_for(settings)))
         await live.start()
         worker = DeliveryWorker(writer=writer, settings=settings, live=live)
         if settings.notify_worker:

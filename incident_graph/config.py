@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Final
+from ipaddress import ip_network
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 PREFIX: Final = "INCIDENT_GRAPH_"
@@ -58,6 +59,41 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(origins)
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = env.get(PREFIX + name) or ""
+    networks: list[str] = []
+    for item in raw.split(","):
+        text = item.strip()
+        if not text:
+            continue
+        try:
+            networks.append(str(ip_network(text, strict=False)))
+        except ValueError as exc:
+            raise SettingsError(
+                f"{PREFIX}{name}: {text!r} is not a network; list CIDRs like "
+                "10.20.0.0/16,127.0.0.1/32"
+            ) from exc
+    return tuple(networks)
+
+
+def _smtp(env: Mapping[str, str]) -> dict[str, Any]:
+    host = env.get(PREFIX + "SMTP_HOST") or None
+    sender = env.get(PREFIX + "SMTP_FROM") or None
+    if host and (not sender or "@" not in sender):
+        raise SettingsError(
+            f"{PREFIX}SMTP_HOST is set: {PREFIX}SMTP_FROM must be the sender address, "
+            "like incidents@example.com"
+        )
+    return {
+        "smtp_host": host,
+        "smtp_port": _int(env, "SMTP_PORT", 25, minimum=1),
+        "smtp_from": sender,
+        "smtp_starttls": _bool(env, "SMTP_STARTTLS", default=False),
+        "smtp_username": env.get(PREFIX + "SMTP_USERNAME") or None,
+        "smtp_password": env.get(PREFIX + "SMTP_PASSWORD") or None,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -94,6 +130,21 @@ class Settings:
     notify_timeout_ms: int = 10_000
     notify_downstream_depth: int = 2
     notify_batch: int = 100
+    # Where notifications may connect (webhook, Slack, Teams): public addresses only, unless
+    # private networks (and loopback) are allowed or a network is listed explicitly.
+    notify_allow_private_networks: bool = False
+    notify_allowed_networks: tuple[str, ...] = ()
+    # The server's own SMTP relay, for notifications sent to users personally; None: no email.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    # Keys that encrypt channel secrets at rest (Fernet, comma-separated; the first encrypts).
+    secret_key: str | None = None
+    # A file holding the keys, one a line; by default next to the SQLite database.
+    secret_key_file: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -134,6 +185,13 @@ class Settings:
             notify_timeout_ms=_int(env, "NOTIFY_TIMEOUT_MS", 10_000, minimum=100),
             notify_downstream_depth=_int(env, "NOTIFY_DOWNSTREAM_DEPTH", 2, minimum=0),
             notify_batch=_int(env, "NOTIFY_BATCH", 100, minimum=1),
+            notify_allow_private_networks=_bool(
+                env, "NOTIFY_ALLOW_PRIVATE_NETWORKS", default=False
+            ),
+            notify_allowed_networks=_networks(env, "NOTIFY_ALLOWED_NETWORKS"),
+            **_smtp(env),
+            secret_key=env.get(PREFIX + "SECRET_KEY") or None,
+            secret_key_file=env.get(PREFIX + "SECRET_KEY_FILE") or None,
             max_query_depth=_int(env, "MAX_QUERY_DEPTH", 15, minimum=1),
             max_aliases=_int(env, "MAX_ALIASES", 30, minimum=0),
             max_tokens=_int(env, "MAX_TOKENS", 5_000, minimum=1),

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import pytest
 from helpers import Api
@@ -57,8 +58,11 @@ def database_url(
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    if database_url.startswith("sqlite"):
+        return Settings(database_url=database_url)  # the secret key file sits by the database
+    # On PostgreSQL the key file would default to the working directory: keep it per test.
+    return Settings(database_url=database_url, secret_key_file=str(tmp_path / "secret.key"))
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ from typing import Any
 
 import uvicorn
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -91,13 +92,34 @@ class _Mailbox:
 
 
 @asynccontextmanager
-async def smtp_receiver() -> AsyncIterator[tuple[int, list[tuple[list[str], Message]]]]:
-    """An aiosmtpd server on an ephemeral port; yields (port, received messages)."""
+async def smtp_receiver(
+    login: tuple[str, str] | None = None,
+) -> AsyncIterator[tuple[int, list[tuple[list[str], Message]]]]:
+    """An aiosmtpd server on an ephemeral port; yields (port, received messages).
+
+    With `login`, the server requires AUTH with that user name and password (over plain
+    SMTP: it is a test server on loopback)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     mailbox = _Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticator(*args: Any) -> AuthResult:
+            data = args[4]
+            ok = (
+                isinstance(data, LoginPassword)
+                and (
+                    data.login.decode(),
+                    data.password.decode(),
+                )
+                == login
+            )
+            return AuthResult(success=ok)
+
+        auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield port, mailbox.messages

@@ -18,6 +18,8 @@ from notify_receivers import http_receiver, smtp_receiver
 from incident_graph.domain.enums import Role
 
 FAST = {
+    # The receivers listen on 127.0.0.1: loopback must be allowed explicitly.
+    "notify_allow_private_networks": True,
     "notify_poll_ms": 10,
     "notify_backoff_base_ms": 10,
     "notify_backoff_max_ms": 50,

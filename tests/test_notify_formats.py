@@ -127,13 +127,12 @@ def test_webhook_signature_and_soda_names() -> None:
 
 
 def test_email_addresses_and_subject() -> None:
-    mail = email.compose(
-        message(
-            smtp_from="alerts@example.com",
-            recipients=["ops@example.com"],
-            user_email_domain="example.com",
-        )
+    sent = message(
+        smtp_from="alerts@example.com",
+        recipients=["ops@example.com"],
+        user_email_domain="example.com",
     )
+    mail = email.compose(sent, sender="alerts@example.com", to=email.addresses(sent))
     assert mail["To"] == "ops@example.com, ana@example.com, dan@example.com"
     assert mail["Subject"] == "[HIGH] New incident: Orders table is 6 hours late"
 

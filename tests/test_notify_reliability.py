@@ -36,6 +36,7 @@ async def test_server_killed_mid_send_delivers_after_restart(
         "NOTIFY_LEASE_MS": "500",
         "NOTIFY_BACKOFF_BASE_MS": "10",
         "NOTIFY_TIMEOUT_MS": "30000",
+        "NOTIFY_ALLOW_PRIVATE_NETWORKS": "true",
     }.items():
         monkeypatch.setenv(f"INCIDENT_GRAPH_{name}", value)
     # The first request hangs: the server is killed while it waits for the answer.

@@ -22,7 +22,10 @@ from incident_graph.domain.notifications import (
     NotifyKind,
     build_channel,
     build_policy,
+    display_url,
 )
+from incident_graph.notify.egress import policy_for
+from incident_graph.notify.secrets import keyring_for
 from incident_graph.services import notifications as notification_service
 from incident_graph.store import notifications as notification_store
 from incident_graph.store.tables import (
@@ -81,6 +84,12 @@ class NotificationDestinationInput:
     smtp_port: int | None = None
     smtp_from: str | None = None
     smtp_starttls: bool = False
+    smtp_username: str | None = strawberry.field(
+        default=None, description="EMAIL: SMTP login, with smtpPassword."
+    )
+    smtp_password: str | None = strawberry.field(
+        default=None, description="EMAIL: SMTP password; stored encrypted, never returned."
+    )
     user_email_domain: str | None = strawberry.field(
         default=None,
         description="EMAIL: also mail each recipient user as <name>@<domain>.",
@@ -88,16 +97,30 @@ class NotificationDestinationInput:
     member_ids: list[MemberIdInput] | None = None
 
 
-@strawberry.type(description="A notification channel; its secret is never returned.")
+@strawberry.type(
+    description="A notification channel; its secrets (signing secret, full URL, SMTP password) "
+    "are never returned."
+)
 class NotificationChannel:
     id: strawberry.ID
     name: str
     kind: DestinationKind
-    url: str | None
+    url: str | None = strawberry.field(
+        description="Only the URL's origin (https://hooks.slack.com/…): the rest may be a "
+        "credential."
+    )
     signed: bool
     soda_event_names: bool
     recipients: list[str]
     created_at: Long
+
+
+def _shown_url(config: dict[str, Any]) -> str | None:
+    if config.get("url_display"):
+        return str(config["url_display"])
+    url = config.get("url")
+    # A row from before encryption holds its URL in plaintext until the next start seals it.
+    return display_url(url) if isinstance(url, str) and url.startswith("http") else None
 
 
 def _channel(row: ChannelRow) -> NotificationChannel:
@@ -106,7 +129,7 @@ def _channel(row: ChannelRow) -> NotificationChannel:
         id=strawberry.ID(str(row.id)),
         name=row.name,
         kind=DestinationKind(row.kind),
-        url=config.get("url"),
+        url=_shown_url(config),
         signed=bool(config.get("secret")),
         soda_event_names=row.soda_event_names,
         recipients=list(config.get("recipients", [])),
@@ -139,11 +162,14 @@ class NotificationPolicyInput:
     tags: list[str] | None = None
     channel_ids: list[strawberry.ID] | None = None
     user_urns: list[str] | None = strawberry.field(
-        default=None, description="Users added to the recipients of the matched events."
+        default=None,
+        description="Users (or teams) told personally by email, and named in channel messages.",
     )
     quiet_hours: QuietHoursInput | None = None
     on_call_schedule_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Whoever is on call in these schedules joins the recipients."
+        default=None,
+        description="Whoever is on call in these schedules when a delivery is sent: told "
+        "personally by email, and named in channel messages.",
     )
 
 
@@ -195,7 +221,10 @@ class DeliveryAttempt:
     duration_ms: int
 
 
-@strawberry.type(description="One event sent to one channel, retried until delivered or dead.")
+@strawberry.type(
+    description="One event sent to one channel, or to one user personally (by email), retried "
+    "until delivered or dead."
+)
 class Delivery:
     id: strawberry.ID
     status: DeliveryStatus
@@ -208,7 +237,16 @@ class Delivery:
     event_type: NotifyKind
     incident_urn: str
     recipients: list[str]
-    channel: NotificationChannel
+    channel: NotificationChannel | None = strawberry.field(
+        description="The channel; null for a delivery to a user personally."
+    )
+    user_urn: str | None = strawberry.field(
+        description="A personal delivery's user or team; null for channel deliveries, and for "
+        "one paging whoever is on call until it is sent."
+    )
+    on_call_schedule_ids: list[strawberry.ID] = strawberry.field(
+        description="Schedules whose on-call person is looked up when this is first sent."
+    )
     attempt_log: list[DeliveryAttempt]
 
 
@@ -221,7 +259,7 @@ class DeliveriesResult:
 
 
 def _delivery(
-    row: DeliveryRow, event: EventRow, channel: ChannelRow, attempts: list[AttemptRow]
+    row: DeliveryRow, event: EventRow, channel: ChannelRow | None, attempts: list[AttemptRow]
 ) -> Delivery:
     return Delivery(
         id=strawberry.ID(str(row.id)),
@@ -235,7 +273,9 @@ def _delivery(
         event_type=NotifyKind(event.kind),
         incident_urn=event.payload["incident"]["urn"],
         recipients=list(row.recipients),
-        channel=_channel(channel),
+        channel=None if channel is None else _channel(channel),
+        user_urn=row.user_urn,
+        on_call_schedule_ids=[strawberry.ID(str(s)) for s in row.oncall_schedule_ids or []],
         attempt_log=[
             DeliveryAttempt(
                 time=Long(a.time_ms),
@@ -255,13 +295,18 @@ async def _deliveries(info: Info, rows: list[DeliveryRow]) -> list[Delivery]:
             session, ids=sorted({r.event_id for r in rows})
         )
         channels = await notification_store.channels_by_id(
-            session, ids=sorted({r.channel_id for r in rows})
+            session, ids=sorted({r.channel_id for r in rows if r.channel_id is not None})
         )
         attempts = await notification_store.attempts_by_delivery(
             session, delivery_ids=[r.id for r in rows]
         )
     return [
-        _delivery(r, events[r.event_id], channels[r.channel_id], attempts.get(r.id, []))
+        _delivery(
+            r,
+            events[r.event_id],
+            None if r.channel_id is None else channels[r.channel_id],
+            attempts.get(r.id, []),
+        )
         for r in rows
     ]
 
@@ -319,12 +364,18 @@ class NotificationMutations:
             smtp_port=d.smtp_port,
             smtp_from=d.smtp_from,
             smtp_starttls=d.smtp_starttls,
+            smtp_username=d.smtp_username,
+            smtp_password=d.smtp_password,
             user_email_domain=d.user_email_domain,
             member_ids={m.user_urn: m.member_id for m in d.member_ids or []},
         )
         ctx = info.context
         channel_id = await notification_service.create_channel(
-            writer=ctx.writer, spec=spec, actor=ctx.principal.urn
+            writer=ctx.writer,
+            spec=spec,
+            actor=ctx.principal.urn,
+            keyring=keyring_for(ctx.settings),
+            egress=policy_for(ctx.settings),
         )
         async with ctx.db.reading() as session:
             row = await notification_store.get_channel(session, channel_id=channel_id)

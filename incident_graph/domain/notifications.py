@@ -88,12 +88,26 @@ def _url(value: str | None, what: str) -> str:
     return value
 
 
+def display_url(url: str) -> str:
+    """What the API shows of a channel's URL: the origin only. Slack and Teams webhook URLs
+    are credentials in their path, and other webhooks may carry tokens in theirs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    rest = url[len(f"{parts.scheme}://{parts.netloc}") :]
+    return origin + ("/…" if rest.strip("/") else "/")
+
+
 def _email_config(
     *,
     smtp_host: str | None,
     smtp_port: int | None,
     smtp_from: str | None,
     smtp_starttls: bool,
+    smtp_username: str | None,
+    smtp_password: str | None,
     recipients: Sequence[str],
     user_email_domain: str | None,
 ) -> dict[str, Any]:
@@ -115,6 +129,12 @@ def _email_config(
             "an EMAIL destination needs recipients or userEmailDomain (or both)",
             field="recipients",
         )
+    if bool(smtp_username) != bool(smtp_password):
+        raise BadUserInputError(
+            "give smtpUsername and smtpPassword together (or neither)", field="smtpPassword"
+        )
+    if smtp_username:
+        config |= {"smtp_username": smtp_username, "smtp_password": smtp_password}
     config |= {
         "smtp_host": smtp_host,
         "smtp_port": smtp_port or 25,
@@ -138,6 +158,8 @@ def build_channel(
     smtp_port: int | None = None,
     smtp_from: str | None = None,
     smtp_starttls: bool = False,
+    smtp_username: str | None = None,
+    smtp_password: str | None = None,
     user_email_domain: str | None = None,
     member_ids: Mapping[str, str] | None = None,
 ) -> ChannelSpec:
@@ -149,11 +171,19 @@ def build_channel(
             smtp_port=smtp_port,
             smtp_from=smtp_from,
             smtp_starttls=smtp_starttls,
+            smtp_username=smtp_username,
+            smtp_password=smtp_password,
             recipients=recipients,
             user_email_domain=user_email_domain,
         )
     else:
+        if smtp_username or smtp_password:
+            raise BadUserInputError(
+                "smtpUsername and smtpPassword apply to EMAIL destinations only",
+                field="smtpPassword",
+            )
         config["url"] = _url(url, kind.value)
+        config["url_display"] = display_url(config["url"])
         if secret is not None:
             if kind is not DestinationKind.WEBHOOK:
                 raise BadUserInputError("only WEBHOOK destinations are signed", field="secret")

@@ -1,4 +1,5 @@
-"""Expansion: outbox events become deliveries, one per channel the policies route them to.
+"""Expansion: outbox events become deliveries: one per channel the policies route them to,
+and one per user a policy names (or on-call schedule it pages), told personally.
 
 Runs in one writer unit per batch: the deliveries are inserted and the events marked
 dispatched together, so an event is expanded exactly once even if the worker dies midway.
@@ -121,6 +122,30 @@ def _quiet(policy: NotificationPolicy) -> QuietHours | None:
     return QuietHours(policy.quiet_start, policy.quiet_end, policy.quiet_time_zone or "UTC")
 
 
+def _row(
+    event_id: int,
+    now_ms: int,
+    at: int,
+    *,
+    channel_id: int | None = None,
+    user_urn: str | None = None,
+    recipients: list[str] | None = None,
+    oncall: list[int] | None = None,
+) -> dict[str, Any]:
+    """A delivery row; every row has every column, so a batch is one multi-row INSERT."""
+    return {
+        "event_id": event_id,
+        "channel_id": channel_id,
+        "user_urn": user_urn,
+        "oncall_schedule_ids": oncall,
+        "recipients": recipients or [],
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_ms": at,
+        "created_ms": now_ms,
+    }
+
+
 async def expand_pending(
     session: AsyncSession, *, settings: ExpandSettings, now_ms: int
 ) -> list[int]:
@@ -141,7 +166,10 @@ async def expand_pending(
         payload = _enrich(event, ctx, settings.base_url)
         facts = _facts(payload, ctx)
         due: dict[int, int] = {}
-        users: list[str] = []
+        # Policy-named users and on-call schedules, each with the earliest time a policy
+        # lets it go out: they are told personally, once per event.
+        people: dict[str, int] = {}
+        pagers: dict[int, int] = {}
         for policy in policies:
             if not matches(PolicyMatch.from_json(policy.match), facts):
                 continue
@@ -150,8 +178,10 @@ async def expand_pending(
             for channel_id in policy.channel_ids:
                 if channel_id in channels:
                     due[channel_id] = min(due.get(channel_id, at), at)
-            users += policy.user_urns
-            users += [on_call[s].user_urn for s in policy.oncall_schedule_ids or [] if s in on_call]
+            for user in policy.user_urns:
+                people[user] = min(people.get(user, at), at)
+            for schedule_id in policy.oncall_schedule_ids or []:
+                pagers[schedule_id] = min(pagers.get(schedule_id, at), at)
         recipients = list(
             dict.fromkeys(
                 [
@@ -159,23 +189,23 @@ async def expand_pending(
                     *(d["owner"] for d in payload["downstreamOwners"]),
                     *payload["subscribers"],
                     *payload.get("extra", {}).get("mentions", []),
-                    *users,
+                    *people,
                 ]
             )
         )
-        payload["recipients"] = recipients
+        # The event shows who is on call as it is processed; each delivery looks again when
+        # it is sent (quiet hours may hold it past a handoff).
+        payload["recipients"] = list(
+            dict.fromkeys([*recipients, *(on_call[s].user_urn for s in pagers if s in on_call)])
+        )
+        schedules = sorted(pagers) or None
+
         rows += [
-            {
-                "event_id": event.id,
-                "channel_id": channel_id,
-                "recipients": recipients,
-                "status": DeliveryStatus.PENDING.value,
-                "attempts": 0,
-                "next_attempt_ms": at,
-                "created_ms": now_ms,
-            }
-            for channel_id, at in sorted(due.items())
+            _row(event.id, now_ms, at, channel_id=c, recipients=recipients, oncall=schedules)
+            for c, at in sorted(due.items())
         ]
+        rows += [_row(event.id, now_ms, at, user_urn=u, recipients=[u]) for u, at in people.items()]
+        rows += [_row(event.id, now_ms, at, oncall=[s]) for s, at in sorted(pagers.items())]
         await notification_store.mark_dispatched(session, event_id=event.id, payload=payload)
     await notification_store.insert_deliveries(session, rows=rows)
     ids = [e.id for e in events]

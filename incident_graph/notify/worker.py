@@ -17,15 +17,23 @@ import time
 import uuid
 from collections.abc import Mapping
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.config import Settings
-from incident_graph.domain.clock import now_ms
+from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.domain.notifications import DeliveryStatus, NotifyKind, backoff_ms
-from incident_graph.notify.destinations import Destination, Message, SendResult, destinations
+from incident_graph.notify.destinations import (
+    Destination,
+    Message,
+    SendResult,
+    SmtpServer,
+    destinations,
+)
+from incident_graph.notify.egress import guarded_client, policy_for
 from incident_graph.notify.expand import ExpandSettings, expand_pending
 from incident_graph.notify.live import LiveEvents
+from incident_graph.notify.release import prepare
+from incident_graph.notify.secrets import SecretKeyError, keyring_for, seal_channels
 from incident_graph.store import Writer
 from incident_graph.store import notifications as notification_store
 from incident_graph.store.notifications import Claimed, Outcome
@@ -46,15 +54,18 @@ class DeliveryWorker:
         settings: Settings,
         senders: Mapping[str, Destination] | None = None,
         live: LiveEvents | None = None,
+        clock: Clock = now_ms,
     ) -> None:
         self._live = live
         self._writer = writer
         self._settings = settings
-        self._client = httpx.AsyncClient(
-            timeout=settings.notify_timeout_ms / 1000, follow_redirects=False
-        )
+        self._clock = clock
+        self._keyring = keyring_for(settings)
+        self._sealed = False
+        timeout_s = settings.notify_timeout_ms / 1000
+        self._client = guarded_client(policy_for(settings), timeout_s=timeout_s)
         self._senders = senders or destinations(
-            self._client, timeout_s=settings.notify_timeout_ms / 1000
+            self._client, timeout_s=timeout_s, smtp=smtp_server(settings)
         )
         self._expand = ExpandSettings(
             base_url=settings.base_url,
@@ -100,8 +111,13 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """One round: expand a batch of events and send a batch of due deliveries."""
+        if not self._sealed:
+            # Plaintext secrets from before encryption are sealed before anything is sent, and
+            # a worker without the key its secrets were stored with stops here.
+            await self._writer.run(lambda s: seal_channels(s, keyring=self._keyring))
+            self._sealed = True
         expanded = await self._writer.run(
-            lambda s: expand_pending(s, settings=self._expand, now_ms=now_ms())
+            lambda s: expand_pending(s, settings=self._expand, now_ms=self._clock())
         )
         if self._live is not None:
             await self._live.announce(expanded)
@@ -109,15 +125,19 @@ class DeliveryWorker:
 
     async def _deliver_due(self) -> int:
         token = uuid.uuid4().hex
-        claimed = await self._writer.run(
-            lambda s: notification_store.claim_due(
-                s,
-                now_ms=now_ms(),
+        at = self._clock()
+
+        async def claim(session: AsyncSession) -> list[Claimed]:
+            leased = await notification_store.claim_due(
+                session,
+                now_ms=at,
                 limit=self._settings.notify_batch,
                 lease_ms=self._settings.notify_lease_ms,
                 token=token,
             )
-        )
+            return await prepare(session, leased, now_ms=at)
+
+        claimed = await self._writer.run(claim)
         if not claimed:
             return 0
         gate = asyncio.Semaphore(SEND_CONCURRENCY)
@@ -143,7 +163,7 @@ class DeliveryWorker:
         if outcome.ok:
             return DeliveryStatus.DELIVERED, outcome.time_ms
         attempts = item.attempts + 1
-        if attempts >= self._settings.notify_max_attempts:
+        if outcome.permanent or attempts >= self._settings.notify_max_attempts:
             return DeliveryStatus.DEAD, outcome.time_ms
         delay = backoff_ms(
             attempts,
@@ -154,25 +174,8 @@ class DeliveryWorker:
 
     async def _attempt(self, item: Claimed) -> Outcome:
         started = time.monotonic()
-        at = now_ms()
-        sender = self._senders.get(item.channel_kind)
-        if sender is None:
-            result = SendResult(ok=False, error=f"no sender for destination {item.channel_kind}")
-        else:
-            message = Message(
-                delivery_id=item.delivery_id,
-                event_id=item.event_id,
-                kind=NotifyKind(item.event_kind),
-                payload=item.payload,
-                recipients=item.recipients,
-                config=item.channel_config,
-                soda_event_names=item.soda_event_names,
-            )
-            try:
-                result = await sender.send(message)
-            except Exception as exc:  # one bad delivery must not stop the rest
-                log.exception("sending delivery %d failed", item.delivery_id)
-                result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
+        at = self._clock()
+        result = await self._send(item)
         return Outcome(
             delivery_id=item.delivery_id,
             ok=result.ok,
@@ -180,4 +183,45 @@ class DeliveryWorker:
             error=result.error,
             time_ms=at,
             duration_ms=int((time.monotonic() - started) * 1000),
+            permanent=result.permanent,
         )
+
+    async def _send(self, item: Claimed) -> SendResult:
+        sender = self._senders.get(item.channel_kind)
+        if sender is None:
+            return SendResult(ok=False, error=f"no sender for destination {item.channel_kind}")
+        try:
+            config = self._keyring.open(item.channel_config)
+        except SecretKeyError as exc:
+            return SendResult(ok=False, error=str(exc), permanent=True)
+        message = Message(
+            delivery_id=item.delivery_id,
+            event_id=item.event_id,
+            kind=NotifyKind(item.event_kind),
+            payload=item.payload,
+            recipients=item.recipients,
+            config=config,
+            soda_event_names=item.soda_event_names,
+            user_urn=item.user_urn,
+            addresses=item.addresses,
+            problem=item.problem,
+        )
+        try:
+            return await sender.send(message)
+        except Exception as exc:  # one bad delivery must not stop the rest
+            log.exception("sending delivery %d failed", item.delivery_id)
+            return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
+
+
+def smtp_server(settings: Settings) -> SmtpServer | None:
+    """The server's own SMTP relay for personal deliveries, when one is configured."""
+    if not settings.smtp_host or not settings.smtp_from:
+        return None
+    return SmtpServer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+    )

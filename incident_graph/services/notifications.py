@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.clock import now_ms
+from incident_graph.domain.egress import EgressPolicy
 from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFoundError
-from incident_graph.domain.notifications import ChannelSpec, PolicySpec
+from incident_graph.domain.notifications import ChannelSpec, PolicySpec, display_url
+from incident_graph.notify.egress import url_refusal
+from incident_graph.notify.secrets import Keyring
 from incident_graph.store import Writer
 from incident_graph.store import notifications as notification_store
 from incident_graph.store import oncall as oncall_store
 
 
-async def create_channel(*, writer: Writer, spec: ChannelSpec, actor: str) -> int:
-    """Create a channel; CONFLICT when the name is taken. Returns its id."""
+async def create_channel(
+    *, writer: Writer, spec: ChannelSpec, actor: str, keyring: Keyring, egress: EgressPolicy
+) -> int:
+    """Create a channel with its secrets encrypted; BAD_USER_INPUT when its URL points where
+    notifications may not go, CONFLICT when the name is taken. Returns its id."""
+    url = spec.config.get("url")
+    if url:
+        refusal = await url_refusal(egress, url)
+        if refusal is not None:
+            raise BadUserInputError(f"url {display_url(url)} is refused: {refusal}", field="url")
+    sealed = replace(spec, config=keyring.seal(spec.config))
 
     async def unit(session: AsyncSession) -> int:
         channel_id = await notification_store.insert_channel(
-            session, spec=spec, actor=actor, now_ms=now_ms()
+            session, spec=sealed, actor=actor, now_ms=now_ms()
         )
         if channel_id is None:
             raise ConflictError(

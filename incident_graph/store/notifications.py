@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.notifications import ChannelSpec, DeliveryStatus, PolicySpec
@@ -131,6 +131,16 @@ async def insert_policy(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def update_channel_config(
+    session: AsyncSession, *, channel_id: int, config: dict[str, Any]
+) -> None:
+    await session.execute(
+        update(NotificationChannel)
+        .where(NotificationChannel.id == channel_id)
+        .values(config=config)
+    )
+
+
 async def get_channel(session: AsyncSession, *, channel_id: int) -> NotificationChannel | None:
     return await session.get(NotificationChannel, channel_id)
 
@@ -175,9 +185,14 @@ async def subscribers_of(
 
 
 async def insert_deliveries(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
-    """One delivery per (event, channel); a second expansion of an event adds nothing."""
+    """One delivery per (event, channel) and per (event, user); a second expansion of an event
+    adds nothing."""
     if rows:
         await session.execute(insert_ignore(session, Delivery, rows))
+
+
+# The sender key of deliveries to a user personally (they have no channel).
+PERSONAL = "PERSONAL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +205,16 @@ class Claimed:
     event_id: int
     event_kind: str
     payload: dict[str, Any]
-    channel_name: str
+    # PERSONAL, with no name or config, for a delivery to user_urn.
+    channel_name: str | None
     channel_kind: str
     channel_config: dict[str, Any]
     soda_event_names: bool
+    user_urn: str | None = None
+    oncall_schedule_ids: tuple[int, ...] | None = None
+    # Filled in before sending: a personal delivery's email addresses, and why there are none.
+    addresses: tuple[str, ...] = ()
+    problem: str | None = None
 
 
 async def claim_due(
@@ -232,9 +253,11 @@ async def claim_due(
             NotificationChannel.kind,
             NotificationChannel.config,
             NotificationChannel.soda_event_names,
+            Delivery.user_urn,
+            Delivery.oncall_schedule_ids,
         )
         .join(NotificationEvent, NotificationEvent.id == Delivery.event_id)
-        .join(NotificationChannel, NotificationChannel.id == Delivery.channel_id)
+        .outerjoin(NotificationChannel, NotificationChannel.id == Delivery.channel_id)
         .where(Delivery.id.in_(ids))
         .order_by(Delivery.id)
     )
@@ -247,12 +270,47 @@ async def claim_due(
             event_kind=r[4],
             payload=r[5],
             channel_name=r[6],
-            channel_kind=r[7],
-            channel_config=r[8],
+            channel_kind=r[7] or PERSONAL,
+            channel_config=r[8] or {},
             soda_event_names=bool(r[9]),
+            user_urn=r[10],
+            oncall_schedule_ids=None if r[11] is None else tuple(r[11]),
         )
         for r in rows
     ]
+
+
+async def personal_delivery(
+    session: AsyncSession, *, event_id: int, user_urn: str
+) -> Delivery | None:
+    stmt = select(Delivery).where(Delivery.event_id == event_id, Delivery.user_urn == user_urn)
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def settle_on_call(
+    session: AsyncSession,
+    *,
+    delivery_id: int,
+    recipients: Sequence[str],
+    user_urn: str | None,
+) -> None:
+    """Record who the on-call lookup found; the delivery is not looked up again."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(recipients=list(recipients), user_urn=user_urn, oncall_schedule_ids=None)
+    )
+
+
+async def merge_into(
+    session: AsyncSession, *, drop_id: int, keep: Delivery, next_attempt_ms: int
+) -> None:
+    """The on-call person already has this event's delivery: keep one, sent at the earlier time."""
+    await session.execute(delete(Delivery).where(Delivery.id == drop_id))
+    if keep.status in RETRYABLE and keep.next_attempt_ms > next_attempt_ms:
+        await session.execute(
+            update(Delivery).where(Delivery.id == keep.id).values(next_attempt_ms=next_attempt_ms)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +321,8 @@ class Outcome:
     error: str | None
     time_ms: int
     duration_ms: int
+    # No retry can help (see SendResult.permanent): DEAD at once.
+    permanent: bool = False
 
 
 async def finish(

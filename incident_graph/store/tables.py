@@ -366,7 +366,7 @@ class NotificationPolicy(Base):
 
 
 class Delivery(Base):
-    """One event to one channel; retried until DELIVERED or DEAD."""
+    """One event to one channel, or to one user personally; retried until DELIVERED or DEAD."""
 
     __tablename__ = "deliveries"
 
@@ -374,9 +374,16 @@ class Delivery(Base):
     event_id: Mapped[int] = mapped_column(
         ForeignKey("notification_events.id", ondelete="CASCADE"), index=True
     )
-    channel_id: Mapped[int] = mapped_column(
+    # None for a personal delivery (to user_urn, by the server's own email).
+    channel_id: Mapped[int | None] = mapped_column(
         ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True
     )
+    # A personal delivery's user (or team); None on channel deliveries, and on a delivery to
+    # whoever is on call until it is first sent.
+    user_urn: Mapped[str | None] = mapped_column(String(300))
+    # Schedules whose on-call person is looked up when the delivery is first sent (not when
+    # the event was processed: quiet hours may hold it past a handoff); None once looked up.
+    oncall_schedule_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # Who the message names (owners, subscribers, policy users), as a JSON list of URNs.
     recipients: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10))
@@ -391,6 +398,7 @@ class Delivery(Base):
 
     __table_args__ = (
         UniqueConstraint("event_id", "channel_id", name="uq_deliveries_event_channel"),
+        UniqueConstraint("event_id", "user_urn", name="uq_deliveries_event_user"),
         Index("ix_deliveries_due", "status", "next_attempt_ms"),
     )
 

@@ -20,6 +20,11 @@ class Message:
     recipients: tuple[str, ...]
     config: dict[str, Any]
     soda_event_names: bool = False
+    # A personal delivery: the user (or team) and the email addresses found for them, or why
+    # none were found.
+    user_urn: str | None = None
+    addresses: tuple[str, ...] = ()
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,9 @@ class SendResult:
     ok: bool
     http_status: int | None = None
     error: str | None = None
+    # Trying again cannot help until someone changes something (a missing address, no SMTP
+    # server, a refused destination): the delivery goes straight to DEAD, for redeliver.
+    permanent: bool = False
 
 
 class Destination(Protocol):

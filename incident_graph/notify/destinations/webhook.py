@@ -36,7 +36,8 @@ def body(message: Message) -> dict[str, Any]:
             "deliveryId": message.delivery_id,
             "recipients": list(message.recipients),
         }
-        | {k: v for k, v in message.payload.items() if k not in {"event", "extra"}}
+        # The delivery's recipients, not the event's: on-call people are looked up at send time.
+        | {k: v for k, v in message.payload.items() if k not in {"event", "extra", "recipients"}}
         | {"details": message.payload.get("extra", {})}
     )
 
