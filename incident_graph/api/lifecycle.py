@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from incident_graph.api.authorize import may_change
+from incident_graph.api.authorize import incident_access
 from incident_graph.api.context import Info
 from incident_graph.api.permissions import CanManageIncidents
 from incident_graph.api.types.enums import IncidentState
@@ -28,10 +28,13 @@ class LifecycleMutations:
     async def acknowledge_incident(
         self, info: Info, urn: str, expected_version: ExpectedVersion = None
     ) -> bool:
-        await may_change(info, urn)
         ctx = info.context
         return await lifecycle_service.acknowledge(
-            writer=ctx.writer, urn=urn, actor=ctx.principal.urn, expected_version=expected_version
+            writer=ctx.writer,
+            urn=urn,
+            actor=ctx.principal.urn,
+            expected_version=expected_version,
+            access=incident_access(info),
         )
 
     @strawberry.mutation(
@@ -45,7 +48,6 @@ class LifecycleMutations:
         root_cause: IncidentRootCauseInput,
         expected_version: ExpectedVersion = None,
     ) -> bool:
-        await may_change(info, urn)
         ctx = info.context
         await lifecycle_service.set_root_cause(
             writer=ctx.writer,
@@ -53,6 +55,7 @@ class LifecycleMutations:
             root_cause=rules.check_root_cause(root_cause.category, root_cause.detail),
             actor=ctx.principal.urn,
             expected_version=expected_version,
+            access=incident_access(info),
         )
         return True
 
@@ -66,7 +69,6 @@ class LifecycleMutations:
     async def add_incident_comment(
         self, info: Info, urn: str, text: str, expected_version: ExpectedVersion = None
     ) -> str:
-        await may_change(info, urn)
         ctx = info.context
         comment_id = await lifecycle_service.add_comment(
             writer=ctx.writer,
@@ -74,6 +76,7 @@ class LifecycleMutations:
             text=text,
             actor=ctx.principal.urn,
             expected_version=expected_version,
+            access=incident_access(info),
         )
         return str(comment_id)
 
@@ -89,7 +92,6 @@ class LifecycleMutations:
         text: str,
         expected_version: ExpectedVersion = None,
     ) -> bool:
-        await may_change(info, urn)
         ctx = info.context
         await lifecycle_service.edit_comment(
             writer=ctx.writer,
@@ -98,6 +100,7 @@ class LifecycleMutations:
             text=text,
             actor=ctx.principal.urn,
             expected_version=expected_version,
+            access=incident_access(info),
         )
         return True
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from incident_graph.api.authorize import may_change, may_raise
+from incident_graph.api.authorize import incident_access
 from incident_graph.api.context import Info
 from incident_graph.api.permissions import CanManageIncidents, CanWrite
 from incident_graph.api.types.inputs import (
@@ -48,13 +48,13 @@ class IncidentMutations:
             started_at=input.started_at,
             status=input.status.to_spec() if input.status else None,
         )
-        await may_raise(info, spec.assets)
         ctx = info.context
         return await incident_service.raise_incident(
             writer=ctx.writer,
             spec=spec,
             actor=ctx.principal.urn,
             require_note=ctx.settings.require_resolution_note,
+            access=incident_access(info),
         )
 
     @strawberry.mutation(
@@ -68,7 +68,6 @@ class IncidentMutations:
         input: IncidentStatusInput,
         expected_version: ExpectedVersion = None,
     ) -> str | None:
-        await may_change(info, urn)
         ctx = info.context
         await incident_service.update_incident_status(
             writer=ctx.writer,
@@ -77,6 +76,7 @@ class IncidentMutations:
             actor=ctx.principal.urn,
             require_note=ctx.settings.require_resolution_note,
             expected_version=expected_version,
+            access=incident_access(info),
         )
         return "true"
 
@@ -103,7 +103,6 @@ class IncidentMutations:
             status=status.to_spec() if isinstance(status, IncidentStatusInput) else status,
             lead=lead if lead is rules.KEEP else check_lead(lead),
         )
-        await may_change(info, urn, () if spec.assets is rules.KEEP else spec.assets)
         ctx = info.context
         await incident_service.update_incident(
             writer=ctx.writer,
@@ -112,5 +111,6 @@ class IncidentMutations:
             actor=ctx.principal.urn,
             require_note=ctx.settings.require_resolution_note,
             expected_version=expected_version,
+            access=incident_access(info),
         )
         return True

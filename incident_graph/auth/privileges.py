@@ -2,12 +2,17 @@
 
 Admins and editors hold it everywhere; viewers never write; a member holds it on an asset when
 it (or a group it is in) owns the asset or was granted it on the asset, its platform or
-globally. The one place that decides; resolvers call it before the service.
+globally. The one place that decides. The check runs inside the write's own unit of work (see
+IncidentAccess), so it reads the grants, the role and the incident's assets in the transaction
+that then writes: a revokePrivilege, a role change or a change of the incident's assets that
+committed before the unit is seen, and none can land between check and write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +20,18 @@ from incident_graph.auth.audit import record_refusal
 from incident_graph.auth.principal import Principal
 from incident_graph.domain.access import Privilege, Target, first_uncovered, holdings
 from incident_graph.domain.directory import GROUP_PREFIX
+from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import ForbiddenError
-from incident_graph.store import Database, Writer
+from incident_graph.store import Writer
 from incident_graph.store import directory as directory_store
 from incident_graph.store import grants as grant_store
+from incident_graph.store import incidents as incident_store
+from incident_graph.store import users as user_store
 from incident_graph.store.tables import PrivilegeGrant
+from incident_graph.store.writer import Unit
+from incident_graph.urns import AssetUrn
+
+T = TypeVar("T")
 
 
 async def group_urns(session: AsyncSession, *, principal: Principal) -> list[str]:
@@ -33,48 +45,114 @@ async def grants_held(session: AsyncSession, *, principal: Principal) -> list[Pr
     return await grant_store.grants_of(session, grantee_urns=actors)
 
 
-async def require_manage_incidents(
-    *,
-    db: Database,
-    writer: Writer,
-    principal: Principal,
-    targets: Sequence[Target],
-    operation: str,
-    subject: str,
-) -> None:
-    """Return when the principal holds MANAGE_INCIDENTS on every target; else audit and refuse.
+class AccessDeniedError(ForbiddenError):
+    """FORBIDDEN from inside a unit of work; it carries what the audit row needs, because the
+    unit's own changes (an audit row among them) roll back with it."""
 
-    `subject` is what the operation acts on (an incident URN, or the assets of a new one).
-    """
-    if principal.role.writes_everywhere:
-        return
-    asset: dict[str, str] = {}
-    if not principal.role.can_write:
-        reason = (
-            f"user {principal.name!r} has role {principal.role.value!r}, which can only read; "
-            "ask an admin for the member role and a grant, or an editor token"
+    def __init__(
+        self, message: str, *, principal: Principal, operation: str, subject: str, **extensions: str
+    ) -> None:
+        super().__init__(message, operation=operation, **extensions)
+        self.principal = principal
+        self.operation = operation
+        self.subject = subject
+
+
+def _targets(assets: Iterable[tuple[str, str | None]]) -> list[Target]:
+    return [Target(urn, platform) for urn, platform in dict(assets).items()]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentAccess:
+    """The caller of one incident write; its unit calls a check_* method on its own session."""
+
+    principal: Principal
+    operation: str
+
+    def refusal(self, reason: str, *, subject: str, **extensions: str) -> AccessDeniedError:
+        return AccessDeniedError(
+            reason,
+            principal=self.principal,
+            operation=self.operation,
+            subject=subject,
+            **extensions,
         )
-    else:
-        async with db.reading() as session:
-            actors = [principal.urn, *await group_urns(session, principal=principal)]
-            grants = await grant_store.grants_of(
-                session, grantee_urns=actors, privilege=Privilege.MANAGE_INCIDENTS.value
+
+    async def check_raise(self, session: AsyncSession, *, assets: Sequence[AssetUrn]) -> None:
+        """MANAGE_INCIDENTS on every asset a new incident names, or AccessDeniedError."""
+        await self._check(
+            session,
+            targets=_targets((a.urn, a.platform) for a in assets),
+            subject=", ".join(a.urn for a in assets),
+        )
+
+    async def check_change(
+        self,
+        session: AsyncSession,
+        *,
+        incident_id: int,
+        urn: str,
+        adding: Sequence[AssetUrn] = (),
+    ) -> None:
+        """MANAGE_INCIDENTS on the incident's assets as this transaction sees them (the caller
+        holds the incident's row lock) and on any assets the change would add."""
+        found = await incident_store.assets_by_incident(session, incident_ids=[incident_id])
+        current = found.get(incident_id, [])
+        await self._check(
+            session,
+            targets=_targets(
+                [(a.urn, a.platform) for a in current] + [(a.urn, a.platform) for a in adding]
+            ),
+            subject=urn,
+        )
+
+    async def _check(
+        self, session: AsyncSession, *, targets: Sequence[Target], subject: str
+    ) -> None:
+        principal = self.principal
+        # The role as stored now, not as the request's token found it: a demotion that
+        # committed before this unit applies to it.
+        stored = await user_store.role_of(session, user_id=principal.user_id)
+        role = Role(stored) if stored is not None else Role.VIEWER
+        if role.writes_everywhere:
+            return
+        if not role.can_write:
+            raise self.refusal(
+                f"user {principal.name!r} has role {role.value!r}, which can only read; "
+                "ask an admin for the member role and a grant, or an editor token",
+                subject=subject,
             )
-            owned = await grant_store.owned_assets(
-                session, owner_urns=actors, asset_urns=[t.urn for t in targets]
-            )
-        held = holdings(((g.scope, g.resource) for g in grants), owned)
-        missing = first_uncovered(held, targets)
+        actors = [principal.urn, *await group_urns(session, principal=principal)]
+        grants = await grant_store.grants_of(
+            session, grantee_urns=actors, privilege=Privilege.MANAGE_INCIDENTS.value
+        )
+        owned = await grant_store.owned_assets(
+            session, owner_urns=actors, asset_urns=[t.urn for t in targets]
+        )
+        missing = first_uncovered(holdings(((g.scope, g.resource) for g in grants), owned), targets)
         if missing is None:
             return
-        asset = {"asset": missing.urn}
-        reason = (
-            f"{operation} needs MANAGE_INCIDENTS on {missing.urn}, and user {principal.name!r} "
-            "does not hold it: it is not granted on that asset, its platform or globally to "
-            "the user or a group they are in, and they do not own the asset; ask an admin to "
-            "grantPrivilege, or an owner to add you"
+        raise self.refusal(
+            f"{self.operation} needs MANAGE_INCIDENTS on {missing.urn}, and user "
+            f"{principal.name!r} does not hold it: it is not granted on that asset, its "
+            "platform or globally to the user or a group they are in, and they do not own the "
+            "asset; ask an admin to grantPrivilege, or an owner to add you",
+            subject=subject,
+            asset=missing.urn,
         )
-    await record_refusal(
-        writer=writer, principal=principal, operation=operation, target=subject, reason=reason
-    )
-    raise ForbiddenError(reason, operation=operation, **asset)
+
+
+async def run_checked(writer: Writer, unit: Unit[T]) -> T:
+    """Run a unit that checks access; a refusal rolled the unit back, so audit it in a unit of
+    its own before the caller sees FORBIDDEN."""
+    try:
+        return await writer.run(unit)
+    except AccessDeniedError as refusal:
+        await record_refusal(
+            writer=writer,
+            principal=refusal.principal,
+            operation=refusal.operation,
+            target=refusal.subject,
+            reason=refusal.message,
+        )
+        raise

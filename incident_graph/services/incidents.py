@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
 from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
@@ -18,13 +20,25 @@ from incident_graph.store import assets as asset_store
 from incident_graph.store import incidents as incident_store
 from incident_graph.store import lifecycle as lifecycle_store
 from incident_graph.store.tables import Incident
+from incident_graph.urns import AssetUrn
 
 
-async def locked(session: AsyncSession, urn: str, expected_version: int | None = None) -> Incident:
-    """The incident, locked for this unit; CONFLICT when it moved past the expected version."""
+async def locked(
+    session: AsyncSession,
+    urn: str,
+    expected_version: int | None = None,
+    *,
+    access: IncidentAccess | None = None,
+    adding: Sequence[AssetUrn] = (),
+) -> Incident:
+    """The incident, locked for this unit, once `access` may change it (and add `adding`);
+    FORBIDDEN before CONFLICT when it moved past the expected version. No `access`: a trusted
+    caller (tests, scripts)."""
     incident = await incident_store.get_incident(session, urn=urn, for_update=True)
     if incident is None:
         raise NotFoundError(f"no incident {urn!r}; check the URN returned by raiseIncident")
+    if access is not None:
+        await access.check_change(session, incident_id=incident.id, urn=urn, adding=adding)
     rules.check_expected_version(expected_version, incident.version)
     return incident
 
@@ -65,11 +79,18 @@ async def follow(
 
 
 async def raise_incident(
-    *, writer: Writer, spec: RaiseSpec, actor: str, require_note: bool = True
+    *,
+    writer: Writer,
+    spec: RaiseSpec,
+    actor: str,
+    require_note: bool = True,
+    access: IncidentAccess | None = None,
 ) -> str:
     """Create an incident (or recognise a retried raise with the same caller id)."""
 
     async def unit(session: AsyncSession) -> str:
+        if access is not None:
+            await access.check_raise(session, assets=spec.assets)
         if spec.caller_id is not None:
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is not None:
@@ -103,7 +124,7 @@ async def raise_incident(
         )
         return spec.urn
 
-    return await writer.run(unit)
+    return await run_checked(writer, unit)
 
 
 def _same_raise(existing: Incident, spec: RaiseSpec) -> str:
@@ -124,11 +145,12 @@ async def update_incident_status(
     actor: str,
     require_note: bool = True,
     expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> None:
     """Replace an incident's status; resolving twice and reopening are both recorded."""
 
     async def unit(session: AsyncSession) -> None:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(session, urn, expected_version, access=access)
         now = now_ms()
         values = rules.plan_status(
             lifecycle_of(incident), status, actor=actor, now_ms=now, require_note=require_note
@@ -152,7 +174,7 @@ async def update_incident_status(
                 session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
             )
 
-    await writer.run(unit)
+    await run_checked(writer, unit)
 
 
 def _kind(spec: UpdateSpec) -> EventKind:
@@ -171,11 +193,18 @@ async def update_incident(
     actor: str,
     require_note: bool = True,
     expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> None:
     """Change only the fields the caller gave, as one change with one timeline event."""
 
     async def unit(session: AsyncSession) -> None:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(
+            session,
+            urn,
+            expected_version,
+            access=access,
+            adding=() if spec.assets is KEEP else spec.assets,
+        )
         now = now_ms()
         values: dict[str, Any] = {}
         if spec.title is not KEEP:
@@ -230,4 +259,4 @@ async def update_incident(
                 session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
             )
 
-    await writer.run(unit)
+    await run_checked(writer, unit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
 from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, SubscriptionReason
@@ -18,12 +19,17 @@ from incident_graph.store import lifecycle as lifecycle_store
 
 
 async def acknowledge(
-    *, writer: Writer, urn: str, actor: str, expected_version: int | None = None
+    *,
+    writer: Writer,
+    urn: str,
+    actor: str,
+    expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> bool:
     """Record who acknowledged the incident and when; False when it already was (no change)."""
 
     async def unit(session: AsyncSession) -> bool:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(session, urn, expected_version, access=access)
         if incident.acknowledged_ms is not None:
             return False
         now = now_ms()
@@ -37,7 +43,7 @@ async def acknowledge(
         )
         return True
 
-    return await writer.run(unit)
+    return await run_checked(writer, unit)
 
 
 async def set_root_cause(
@@ -47,11 +53,12 @@ async def set_root_cause(
     root_cause: RootCause,
     actor: str,
     expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> None:
     """Record or correct why the incident happened (at or after resolution)."""
 
     async def unit(session: AsyncSession) -> None:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(session, urn, expected_version, access=access)
         await incident_store.apply_change(
             session,
             incident=incident,
@@ -61,17 +68,23 @@ async def set_root_cause(
             now_ms=now_ms(),
         )
 
-    await writer.run(unit)
+    await run_checked(writer, unit)
 
 
 async def add_comment(
-    *, writer: Writer, urn: str, text: str, actor: str, expected_version: int | None = None
+    *,
+    writer: Writer,
+    urn: str,
+    text: str,
+    actor: str,
+    expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> int:
     """Comment on an incident; @mentioned users are subscribed. Returns the comment id."""
     text = rules.check_comment(text)
 
     async def unit(session: AsyncSession) -> int:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(session, urn, expected_version, access=access)
         now = now_ms()
         comment_id = await lifecycle_store.insert_comment(
             session, incident_id=incident.id, author=actor, text=text, now_ms=now
@@ -102,7 +115,7 @@ async def add_comment(
         )
         return comment_id
 
-    return await writer.run(unit)
+    return await run_checked(writer, unit)
 
 
 def _comment_id(raw: str) -> int:
@@ -122,22 +135,24 @@ async def edit_comment(
     text: str,
     actor: str,
     expected_version: int | None = None,
+    access: IncidentAccess | None = None,
 ) -> None:
     """Change a comment's text; only its author may. The timeline keeps both texts."""
     text = rules.check_comment(text)
     wanted = _comment_id(comment_id)
 
     async def unit(session: AsyncSession) -> None:
-        incident = await locked(session, urn, expected_version)
+        incident = await locked(session, urn, expected_version, access=access)
         comment = await lifecycle_store.get_comment(
             session, incident_id=incident.id, comment_id=wanted
         )
         if comment is None:
             raise NotFoundError(f"incident {urn!r} has no comment {comment_id!r}")
         if comment.author != actor:
-            raise ForbiddenError(
-                f"only the comment's author ({comment.author}) can edit it; add a new comment"
-            )
+            reason = f"only the comment's author ({comment.author}) can edit it; add a new comment"
+            if access is not None:
+                raise access.refusal(reason, subject=f"{urn} comment {comment.id}")
+            raise ForbiddenError(reason)
         now = now_ms()
         await incident_store.apply_change(
             session,
@@ -163,7 +178,7 @@ async def edit_comment(
             now_ms=now,
         )
 
-    await writer.run(unit)
+    await run_checked(writer, unit)
 
 
 async def set_subscription(*, writer: Writer, urn: str, user: str, subscribed: bool) -> None:

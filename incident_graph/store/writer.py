@@ -78,6 +78,16 @@ class Writer:
         self._tasks: list[asyncio.Task[None]] = []
         self._closed = False
 
+    @property
+    def concurrency(self) -> int:
+        """How many transactions may be open at once (one writer task each)."""
+        return self._concurrency
+
+    @property
+    def pending(self) -> int:
+        """Units queued that no writer task has taken yet."""
+        return self._queue.qsize()
+
     async def start(self) -> None:
         self._tasks = [
             asyncio.create_task(self._loop(), name=f"writer-{i}") for i in range(self._concurrency)
