@@ -45,9 +45,14 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(db.write_engine)
         await writer.start()
-        # Plaintext secrets from before encryption get sealed, older keys' rotated out; a
-        # server without the key its secrets were stored with stops here, not at every send.
-        await writer.run(lambda s: seal_channels(s, keyring=keyring_for(settings)))
+        try:
+            # Plaintext secrets from before encryption get sealed, older keys' rotated out; a
+            # server without the key its secrets were stored with stops here, not at each send.
+            await writer.run(lambda s: seal_channels(s, keyring=keyring_for(settings)))
+        except BaseException:
+            await writer.stop()
+            await db.dispose()
+            raise
         await live.start()
         worker = DeliveryWorker(writer=writer, settings=settings, live=live)
         if settings.notify_worker:

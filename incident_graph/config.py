@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -74,6 +75,26 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 "10.20.0.0/16,127.0.0.1/32"
             ) from exc
     return tuple(networks)
+
+
+def _secret_key(env: Mapping[str, str]) -> str | None:
+    """Comma-separated Fernet keys (32 url-safe base64 bytes each), checked here so a typo stops
+    the server at start rather than at the first secret it stores."""
+    raw = env.get(PREFIX + "SECRET_KEY") or None
+    if raw is None:
+        return None
+    for key in (k.strip() for k in raw.split(",")):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            raise SettingsError(
+                f"{PREFIX}SECRET_KEY: a key is not a Fernet key (32 url-safe base64-encoded "
+                'bytes); make one with python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"'
+            )
+    return raw
 
 
 def _smtp(env: Mapping[str, str]) -> dict[str, Any]:
@@ -190,7 +211,7 @@ class Settings:
             ),
             notify_allowed_networks=_networks(env, "NOTIFY_ALLOWED_NETWORKS"),
             **_smtp(env),
-            secret_key=env.get(PREFIX + "SECRET_KEY") or None,
+            secret_key=_secret_key(env),
             secret_key_file=env.get(PREFIX + "SECRET_KEY_FILE") or None,
             max_query_depth=_int(env, "MAX_QUERY_DEPTH", 15, minimum=1),
             max_aliases=_int(env, "MAX_ALIASES", 30, minimum=0),

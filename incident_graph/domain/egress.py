@@ -44,7 +44,7 @@ class EgressPolicy:
         explicit = f"list it in {ALLOWED_SETTING} to allow it"
         if ip in METADATA or ip.is_link_local:
             return f"{ip} is link-local, where cloud metadata services answer; {explicit}"
-        if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        if ip.is_unspecified or ip.is_multicast:
             return f"{ip} is not an address a notification can be sent to; {explicit}"
         if ip.is_loopback or ip.is_private or ip in SHARED:
             if self.allow_private:

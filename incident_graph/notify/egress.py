@@ -46,7 +46,7 @@ def _first_refusal(policy: EgressPolicy, host: str, addresses: Iterable[str]) ->
     for address in addresses:
         reason = policy.refusal(address)
         if reason is not None:
-            return reason if address == host else f"{host} resolves to {reason}"
+            return reason if address == host else f"{host} resolves to {address} ({reason})"
     return None
 
 
