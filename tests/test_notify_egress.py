@@ -7,6 +7,7 @@ from helpers import Api
 from notify_receivers import http_receiver
 from test_notify_delivery import CHANNEL, FAST, ApiWith, channel, deliveries, policy, until
 
+from incident_graph.config import Settings, SettingsError
 from incident_graph.domain.egress import EgressPolicy
 
 STRICT = FAST | {"notify_allow_private_networks": False, "notify_max_attempts": 5}
@@ -109,3 +110,27 @@ async def test_send_time_check_refuses_what_creation_allowed(api_with: ApiWith) 
                 "mutation($d: ID!) { redeliver(deliveryId: $d) { id } }", {"d": dead["id"]}
             )
             await until(lambda: receiver.accepted)
+
+
+def test_egress_and_smtp_settings_from_the_environment() -> None:
+    env = {
+        "INCIDENT_GRAPH_NOTIFY_ALLOW_PRIVATE_NETWORKS": "true",
+        "INCIDENT_GRAPH_NOTIFY_ALLOWED_NETWORKS": "10.20.0.0/16, 127.0.0.1",
+        "INCIDENT_GRAPH_SMTP_HOST": "smtp.example.com",
+        "INCIDENT_GRAPH_SMTP_PORT": "587",
+        "INCIDENT_GRAPH_SMTP_FROM": "incidents@example.com",
+        "INCIDENT_GRAPH_SMTP_STARTTLS": "true",
+    }
+    settings = Settings.from_env(env)
+    assert settings.notify_allow_private_networks is True
+    assert settings.notify_allowed_networks == ("10.20.0.0/16", "127.0.0.1/32")
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == (
+        "smtp.example.com",
+        587,
+        True,
+    )
+    assert Settings.from_env({}).notify_allow_private_networks is False
+    with pytest.raises(SettingsError, match="NOTIFY_ALLOWED_NETWORKS"):
+        Settings.from_env({"INCIDENT_GRAPH_NOTIFY_ALLOWED_NETWORKS": "intranet"})
+    with pytest.raises(SettingsError, match="SMTP_FROM"):
+        Settings.from_env({"INCIDENT_GRAPH_SMTP_HOST": "smtp.example.com"})

@@ -100,8 +100,8 @@ class Keyring:
         with os.fdopen(fd, "wb") as out:
             out.write(key + b"\n")
         log.warning(
-            "generated the key that encrypts notification secrets: %s. Keep it with the "
-            "database's backups; every server and worker using this database needs the same key "
+            "generated the key that encrypts notification secrets: %s. Back it up, apart from "
+            "the database's dumps; every server and worker using this database needs the same key "
             "(or set INCIDENT_GRAPH_SECRET_KEY)",
             path.resolve(),
         )
