@@ -7,11 +7,12 @@ from typing import Final
 
 from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from incident_graph import __version__
+from incident_graph.config import Settings
 from incident_graph.store import Database
 from incident_graph.store.migrate import current_revision, head_revision
 
@@ -66,8 +67,17 @@ async def datahub_config(_: Request) -> Response:
     )
 
 
-async def graphiql(_: Request) -> Response:
-    return FileResponse(STATIC / "graphiql.html", headers=HTML_HEADERS, media_type="text/html")
+async def graphiql(request: Request) -> Response:
+    # The page stays public (a browser cannot send a bearer header when it opens a page; the
+    # page holds no data). It is told whether the schema is public, so that when it is not,
+    # start.js asks for a token before GraphiQL starts and introspects.
+    settings: Settings = request.app.state.settings
+    page = (STATIC / "graphiql.html").read_text(encoding="utf-8")
+    if not settings.public_introspection:
+        page = page.replace(
+            'data-public-introspection="true"', 'data-public-introspection="false"', 1
+        )
+    return HTMLResponse(page, headers=HTML_HEADERS)
 
 
 def http_routes() -> list[Route | Mount]:
