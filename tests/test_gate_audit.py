@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from helpers import Api
+from server_process import ServerProcess
 from sqlalchemy.ext.asyncio import AsyncSession
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from incident_graph.auth.refusal_log import PER_SECOND
 from incident_graph.auth.tokens import hash_secret, new_secret
@@ -190,3 +198,45 @@ async def test_refusals_over_the_rate_are_counted_not_itemised(api: Api) -> None
     assert len(itemised) <= PER_SECOND * (int(elapsed) + 2), (elapsed, len(itemised))
     assert len(itemised) < burst
     assert any(NOT_ITEMISED.search(r["reason"]) for r in rows)
+
+
+@pytest.mark.slow
+async def test_refused_websockets_are_audited_the_same_way(
+    database_url: str, tmp_path: Path
+) -> None:
+    server = ServerProcess(database_url, tmp_path)
+    await asyncio.to_thread(server.start)
+    try:
+        token = server.first_admin_token()
+        assert token is not None
+        unknown = new_secret()
+        for secret in (None, unknown):
+            async with connect(
+                server.base_url.replace("http://", "ws://") + "/api/graphql",
+                subprotocols=[Subprotocol("graphql-transport-ws")],
+            ) as ws:
+                payload = {} if secret is None else {"Authorization": f"Bearer {secret}"}
+                await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+                with pytest.raises(ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 10)
+                assert closed.value.rcvd is not None
+                assert closed.value.rcvd.code == 4403
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            response = await http.post(
+                "/api/graphql", json={"query": AUDIT}, headers={"Authorization": f"Bearer {token}"}
+            )
+        rows = [
+            (e["actor"], e["target"], e["reason"])
+            for e in response.json()["data"]["auditLog"]["entries"]
+            if e["operation"] == "websocket /api/graphql"
+        ]
+        assert rows[::-1] == [
+            ("anonymous", "no token, from 127.0.0.1", "missing: no bearer token"),
+            (
+                "anonymous",
+                f"token (an igt_ token, sha256 {hash_secret(unknown)[:12]}), from 127.0.0.1",
+                "unknown: no such token",
+            ),
+        ]
+    finally:
+        await asyncio.to_thread(server.stop)

@@ -19,7 +19,6 @@ from incident_graph.api.errors import BAD_USER_INPUT, graphql_error_body
 from incident_graph.api.gate_audit import audit_refusal
 from incident_graph.api.introspection import is_introspection_only
 from incident_graph.auth.principal import Principal
-from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import UnauthenticatedError
@@ -62,7 +61,6 @@ class RequestGate:
         self._db = db
         self._settings = settings
         self._max_body = settings.max_body_bytes
-        self._refusals = RefusalLog(db=db)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,7 +73,7 @@ class RequestGate:
             body = await self._admit(scope, receive, state)
         except Refusal as refusal:
             if refusal.status == 401:
-                await audit_refusal(self._refusals, scope)
+                await audit_refusal(scope)
             await refusal.response(request_id)(scope, receive, send)
             return
 

@@ -1,7 +1,9 @@
-"""What the request gate tells the audit log about a request it refused with 401.
+"""What the request gate (and the websocket's connection_init) tell the audit log about a
+request refused for its token.
 
 Kept out of gate.py: the gate only calls `audit_refusal` from its refusal branch. Only what is
-cheap to know is used: the body of a refused POST is not read just to name its operation.
+cheap to know is used: the body of a refused POST is not read just to name its operation. One
+RefusalLog per app, so its bounds hold for HTTP and websockets together.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from incident_graph.auth.refusal_log import GateAttempt, RefusalLog
-from incident_graph.store import Writer
+from incident_graph.store import Database, Writer
 
 _NAME: Final = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 _OPERATION: Final = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
@@ -36,14 +38,37 @@ def operation_of(scope: Scope) -> str:
     return found.group(1)[:100] if found else fallback
 
 
+def client_of(scope: Scope) -> str:
+    client = scope.get("client") or ("unknown", 0)
+    return str(client[0])
+
+
 def attempt_of(scope: Scope) -> GateAttempt:
     scheme, _, secret = Headers(scope=scope).get("authorization", "").partition(" ")
     bearer = secret.strip() if scheme.lower() == "bearer" else ""
-    client = scope.get("client") or ("unknown", 0)
-    return GateAttempt(client=str(client[0]), secret=bearer or None, operation=operation_of(scope))
+    return GateAttempt(
+        client=client_of(scope), secret=bearer or None, operation=operation_of(scope)
+    )
 
 
-async def audit_refusal(refusals: RefusalLog, scope: Scope) -> None:
-    """Record an UNAUTHENTICATED refusal (coalesced and rate-limited by the log)."""
-    writer: Writer = scope["app"].state.writer
-    await refusals.record(attempt_of(scope), writer=writer)
+async def _record(scope: Scope, attempt: GateAttempt) -> None:
+    state = scope["app"].state
+    refusals: RefusalLog | None = getattr(state, "refusal_log", None)
+    if refusals is None:
+        db: Database = state.db
+        refusals = state.refusal_log = RefusalLog(db=db)
+    writer: Writer = state.writer
+    await refusals.record(attempt, writer=writer)
+
+
+async def audit_refusal(scope: Scope) -> None:
+    """Record an HTTP request refused with 401 UNAUTHENTICATED (coalesced, rate-limited)."""
+    await _record(scope, attempt_of(scope))
+
+
+async def audit_ws_refusal(scope: Scope, secret: str | None) -> None:
+    """Record a websocket whose connection_init carried no valid token."""
+    await _record(
+        scope,
+        GateAttempt(client=client_of(scope), secret=secret, operation="websocket /api/graphql"),
+    )

@@ -16,6 +16,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from incident_graph.api.context import Context
+from incident_graph.api.gate_audit import audit_ws_refusal
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.api.view import GraphQLView
@@ -69,8 +70,10 @@ class LiveView(GraphQLView):
         raw = str(params.get("Authorization") or params.get("authorization") or "")
         scheme, _, secret = raw.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
+            await audit_ws_refusal(context.request.scope, None)
             raise ConnectionRejectionError
         try:
             context.principal = await authenticate(db=self._live_db, secret=secret.strip())
         except UnauthenticatedError as exc:
+            await audit_ws_refusal(context.request.scope, secret.strip())
             raise ConnectionRejectionError from exc
