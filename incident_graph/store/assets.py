@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.store.dialect import insert_ignore_many
+from incident_graph.store.dialect import among, insert_ignore_many
 from incident_graph.store.tables import Asset
 from incident_graph.urns import AssetUrn
 
@@ -30,7 +30,7 @@ async def ensure_assets(
     ]
     await session.execute(insert_ignore_many(session, Asset), rows)
     found = await session.execute(
-        select(Asset.urn, Asset.id).where(Asset.urn.in_([a.urn for a in ordered]))
+        select(Asset.urn, Asset.id).where(among(session, Asset.urn, [a.urn for a in ordered]))
     )
     return dict(found.all())
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from incident_graph.domain.assets import AssetSpec, OwnershipType, OwnerSpec
 from incident_graph.store.assets import ensure_assets
+from incident_graph.store.dialect import among, plan_with_values
 from incident_graph.store.tables import Asset, AssetOwner, AssetTag, LineageEdge
 
 
@@ -30,16 +31,17 @@ async def upsert_assets(
     Set-based: a batch of any size costs a fixed number of statements (bulk loads of
     100,000 assets depend on it).
     """
+    await plan_with_values(session)
     urns_given = [s.asset.urn for s in specs]
-    existing = set(
-        await session.scalars(
-            # Registered = upserted before (updated_ms is set); an asset only named by an
-            # incident or as someone's upstream counts as created when it is first upserted.
-            select(Asset.urn).where(
-                Asset.urn.in_(urns_given), Asset.deleted_ms.is_(None), Asset.updated_ms.isnot(None)
-            )
+    # Registered = upserted before (updated_ms is set) and not deleted; an asset only named by
+    # an incident or as someone's upstream counts as created when it is first upserted. The
+    # test is made here: with only the URN in the WHERE clause the unique index is the plan.
+    stored = await session.execute(
+        select(Asset.urn, Asset.updated_ms, Asset.deleted_ms).where(
+            among(session, Asset.urn, urns_given)
         )
     )
+    existing = {urn for urn, updated, deleted in stored if updated is not None and deleted is None}
     everything = [s.asset for s in specs] + [u for s in specs for u in (s.upstreams or ())]
     ids = await ensure_assets(session, assets=everything, now_ms=now_ms)
     await _update_columns(session, specs=specs, ids=ids, now_ms=now_ms)
@@ -118,9 +120,13 @@ async def _replace(
     """Replace the child rows of these assets with `rows`."""
     if not asset_ids:
         return
-    await session.execute(delete(table).where(key.in_(asset_ids)))
+    # No ORM objects of these tables are loaded here, so nothing to synchronise (the ORM would
+    # otherwise fetch the deleted keys back with RETURNING).
+    removal = delete(table).where(among(session, key, asset_ids))
+    await session.execute(removal.execution_options(synchronize_session=False))
     if rows:
-        await session.execute(insert(table), rows)
+        # The Core table: a plain executemany, without the ORM's per-row bulk bookkeeping.
+        await session.execute(insert(cast("Table", table.__table__)), rows)
 
 
 async def mark_deleted(session: AsyncSession, *, asset_id: int, now_ms: int) -> None:
