@@ -201,7 +201,7 @@ class RefusalLog:
     async def _flush_later(self) -> None:
         """Write the counts once their windows end; stop when nothing is left to count."""
         while self._pending():
-            await asyncio.sleep(self.window_s / 2)
+            await asyncio.sleep(self.window_s)  # so at most one "not itemised" row a window
             self._retire(ended_before=self.clock())
             rows, self._due = self._due, []
             if self._overflow:
