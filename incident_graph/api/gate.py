@@ -69,6 +69,13 @@ class RequestGate:
         request_id = uuid.uuid4().hex
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        # The token check and the resolvers' reads share one pooled connection.
+        async with self._db.request_reads():
+            await self._handle(scope, receive, send, state, request_id)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], request_id: str
+    ) -> None:
         try:
             body = await self._admit(scope, receive, state)
         except Refusal as refusal:

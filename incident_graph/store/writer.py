@@ -1,7 +1,8 @@
 """Group-commit writer: many requests' units of work in one transaction, each its own result.
 
-Each unit runs inside its own SAVEPOINT, so a unit that fails rolls back only its own changes
-and its caller gets its own error; the others commit together. On SQLite the single writer
+A unit that fails rolls back only its own changes and its caller gets its own error; the
+others commit together (a batch runs without SAVEPOINTs first, and again with one per unit
+only when a unit fails). On SQLite the single writer
 task is also what keeps concurrent requests from ever meeting "database is locked".
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from incident_graph.domain.errors import ConflictError, DomainError
+from incident_graph.store.database import release_request_reads
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class Writer:
         if self._closed or not self._tasks:
             raise WriterClosedError("the writer is not running")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        await release_request_reads()
         await self._queue.put(_Job(unit=unit, future=future))
         return await future
 
@@ -163,10 +166,8 @@ class Writer:
     async def _run_with_retries(self, batch: list[_Job]) -> None:
         """Run a batch; a deadlock or serialization failure rolls it all back, so rerun it."""
         for attempt in range(TRANSIENT_RETRIES + 1):
-            for job in batch:
-                job.result, job.error = None, None
             try:
-                await self._run_batch(batch)
+                await self._run_optimistically(batch)
             except DBAPIError as exc:
                 if attempt == TRANSIENT_RETRIES or not _transient(exc):
                     raise
@@ -175,7 +176,37 @@ class Writer:
             else:
                 return
 
-    async def _run_batch(self, batch: list[_Job]) -> None:
+    async def _run_optimistically(self, batch: list[_Job]) -> None:
+        """Run the units with no SAVEPOINTs; if one fails, rerun the batch with them.
+
+        Most units succeed, and a SAVEPOINT and its RELEASE are two round trips per unit. A
+        failed unit leaves the transaction with its partial writes (on PostgreSQL, aborted),
+        so the batch is rolled back and run again with a SAVEPOINT per unit: the others still
+        commit together and the failed one gets its own error, as if it had run alone.
+        """
+        for job in batch:
+            job.result, job.error = None, None
+        async with self._sessions() as session, session.begin() as transaction:
+            for job in batch:
+                try:
+                    job.result = await job.unit(session)
+                except DBAPIError as exc:
+                    if not isinstance(exc, IntegrityError):
+                        raise  # the whole batch's trouble: _run_with_retries decides
+                    job.error = _as_domain_error(exc)
+                    break
+                except Exception as exc:  # noqa: BLE001 - handed to the one caller it belongs to
+                    job.error = exc
+                    break
+            else:
+                return
+            await transaction.rollback()
+        if len(batch) > 1:
+            await self._run_with_savepoints(batch)
+
+    async def _run_with_savepoints(self, batch: list[_Job]) -> None:
+        for job in batch:
+            job.result, job.error = None, None
         async with self._sessions() as session, session.begin():
             for job in batch:
                 try:
