@@ -8,8 +8,8 @@ worked out later by the worker, after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,29 +41,95 @@ async def record(
     assets = (await incident_store.assets_by_incident(session, incident_ids=[incident_id])).get(
         incident_id, []
     )
-    assignees = await incident_store.assignee_urns_of(session, incident_id=incident_id)
+    fields = {column: getattr(incident, column) for column in SNAPSHOT_COLUMNS}
+    return await record_known(
+        session,
+        kind=kind,
+        incident_id=incident_id,
+        fields=fields,
+        assignees=await incident_store.assignee_urns_of(session, incident_id=incident_id),
+        assets=[
+            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
+            for a in assets
+        ],
+        actor=actor,
+        now_ms=now_ms,
+        extra=extra,
+    )
+
+
+async def record_change(
+    session: AsyncSession,
+    *,
+    kind: NotifyKind,
+    incident: Incident,
+    values: Mapping[str, Any],
+    actor: str,
+    now_ms: int,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """`record` for a unit holding the locked incident and the column values it set."""
+    assets = (await incident_store.assets_by_incident(session, incident_ids=[incident.id])).get(
+        incident.id, []
+    )
+    return await record_known(
+        session,
+        kind=kind,
+        incident_id=incident.id,
+        fields={column: getattr(incident, column) for column in SNAPSHOT_COLUMNS} | dict(values),
+        assignees=await incident_store.assignee_urns_of(session, incident_id=incident.id),
+        assets=[
+            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
+            for a in assets
+        ],
+        actor=actor,
+        now_ms=now_ms,
+        extra=extra,
+    )
+
+
+# Incident columns the event's snapshot carries, and the payload key of each.
+SNAPSHOT_COLUMNS: Final = {
+    "urn": "urn",
+    "title": "title",
+    "description": "description",
+    "incident_type": "type",
+    "custom_type": "customType",
+    "priority": "priority",
+    "state": "state",
+    "stage": "stage",
+    "status_message": "message",
+    "lead_urn": "lead",
+    "created_ms": "created",
+}
+
+
+async def record_known(
+    session: AsyncSession,
+    *,
+    kind: NotifyKind,
+    incident_id: int,
+    fields: Mapping[str, Any],
+    assignees: Sequence[str],
+    assets: Sequence[Mapping[str, Any]],
+    actor: str,
+    now_ms: int,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """`record` for a unit that already holds the incident as written (a raise): no reads.
+
+    `fields` has the incident's column values (SNAPSHOT_COLUMNS' keys); `assets` has each
+    asset's urn, name, platform and type.
+    """
+    snapshot = {key: fields.get(column) for column, key in SNAPSHOT_COLUMNS.items()}
+    snapshot["assignees"] = list(assignees)
+    snapshot["created"] = snapshot.pop("created")  # after assignees, as payloads always had it
     payload: dict[str, Any] = {
         "event": kind.value,
         "time": now_ms,
         "actor": actor,
-        "incident": {
-            "urn": incident.urn,
-            "title": incident.title,
-            "description": incident.description,
-            "type": incident.incident_type,
-            "customType": incident.custom_type,
-            "priority": incident.priority,
-            "state": incident.state,
-            "stage": incident.stage,
-            "message": incident.status_message,
-            "lead": incident.lead_urn,
-            "assignees": assignees,
-            "created": incident.created_ms,
-        },
-        "assets": [
-            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
-            for a in assets
-        ],
+        "incident": snapshot,
+        "assets": [dict(a) for a in assets],
         "extra": extra or {},
     }
     return await notification_store.insert_event(

@@ -103,24 +103,40 @@ async def raise_incident(
             now_ms=now,
             require_note=require_note,
         )
-        asset_ids = await asset_store.ensure_assets(session, assets=spec.assets, now_ms=now)
-        incident_id = await incident_store.insert_incident(
-            session, spec=spec, asset_ids=asset_ids, actor=actor, now_ms=now, lifecycle=planned
+        assets = await asset_store.ensure_asset_rows(session, spec.assets, now)
+        row = await incident_store.insert_incident(
+            session,
+            spec=spec,
+            asset_ids={urn: asset.id for urn, asset in assets.items()},
+            actor=actor,
+            now_ms=now,
+            lifecycle=planned,
         )
-        if incident_id is None:  # a concurrent raise with the same caller id won the race
+        if row is None:  # a concurrent raise with the same caller id won the race
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is None:
                 raise ConflictError(f"incident {spec.urn!r} is being created; retry")
             return _same_raise(existing, spec)
         await follow(
             session,
-            incident_id=incident_id,
+            incident_id=row["id"],
             lead=planned.get("lead_urn"),
             assignees=spec.assignees,
             now=now,
         )
-        await outbox.record(
-            session, kind=NotifyKind.NEW_INCIDENT, incident_id=incident_id, actor=actor, now_ms=now
+        # Everything the event's snapshot holds was just written here: no need to read it back.
+        await outbox.record_known(
+            session,
+            kind=NotifyKind.NEW_INCIDENT,
+            incident_id=row["id"],
+            fields=row,
+            assignees=spec.assignees,
+            assets=[
+                {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
+                for a in (assets[ref.urn] for ref in spec.assets)
+            ],
+            actor=actor,
+            now_ms=now,
         )
         return spec.urn
 
@@ -170,8 +186,8 @@ async def update_incident_status(
             session, incident_id=incident.id, lead=values.get("lead_urn"), assignees=None, now=now
         )
         for kind in notify:
-            await outbox.record(
-                session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
+            await outbox.record_change(
+                session, kind=kind, incident=incident, values=values, actor=actor, now_ms=now
             )
 
     await run_checked(writer, unit)

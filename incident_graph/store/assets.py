@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.store.dialect import among, insert_ignore_many
@@ -16,6 +16,13 @@ async def ensure_assets(
     session: AsyncSession, *, assets: Sequence[AssetUrn], now_ms: int
 ) -> dict[str, int]:
     """Register any of these assets not yet known; returns urn -> asset id for all of them."""
+    return {urn: row.id for urn, row in (await ensure_asset_rows(session, assets, now_ms)).items()}
+
+
+async def ensure_asset_rows(
+    session: AsyncSession, assets: Sequence[AssetUrn], now_ms: int
+) -> dict[str, Row[int, str, str, str | None, str]]:
+    """`ensure_assets`, returning each asset's id, urn, name, platform and entity_type."""
     # Sorted, so concurrent transactions take the unique-index locks in one order (no deadlock).
     ordered = sorted(assets, key=lambda a: a.urn)
     rows = [
@@ -30,9 +37,11 @@ async def ensure_assets(
     ]
     await session.execute(insert_ignore_many(session, Asset), rows)
     found = await session.execute(
-        select(Asset.urn, Asset.id).where(among(session, Asset.urn, [a.urn for a in ordered]))
+        select(Asset.id, Asset.urn, Asset.name, Asset.platform, Asset.entity_type).where(
+            among(session, Asset.urn, [a.urn for a in ordered])
+        )
     )
-    return dict(found.all())
+    return {row.urn: row for row in found}
 
 
 async def get_assets_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> list[Asset]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, any_, bindparam, text
+from sqlalchemy import ColumnElement, Insert, Table, any_, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -15,7 +15,9 @@ from incident_graph.store.tables import Base
 T = TypeVar("T")
 
 
-def insert_ignore(session: AsyncSession, table: type[Base], rows: list[dict[str, Any]]) -> Insert:
+def insert_ignore(
+    session: AsyncSession, table: type[Base] | Table, rows: list[dict[str, Any]]
+) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).values(rows).on_conflict_do_nothing()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
@@ -21,6 +21,11 @@ from incident_graph.store.tables import (
     IncidentAssignee,
     IncidentEvent,
 )
+
+# Core tables for the hot inserts: an ORM-enabled INSERT costs a bulk-persistence pass per call.
+INCIDENTS: Final = cast("Table", Incident.__table__)
+INCIDENT_ASSETS: Final = cast("Table", IncidentAsset.__table__)
+INCIDENT_EVENTS: Final = cast("Table", IncidentEvent.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +62,8 @@ async def insert_incident(
     actor: str,
     now_ms: int,
     lifecycle: dict[str, Any] | None = None,
-) -> int | None:
-    """Insert a raised incident; None when an incident with that URN already exists."""
+) -> dict[str, Any] | None:
+    """Insert a raised incident; returns its columns with "id", or None when its URN exists."""
     row = {
         "urn": spec.urn,
         "fingerprint": spec.fingerprint(),
@@ -80,7 +85,7 @@ async def insert_incident(
         "updated_ms": now_ms,
         "version": 1,
     } | (lifecycle or {})
-    stmt = insert_ignore(session, Incident, [row]).returning(Incident.id)
+    stmt = insert_ignore(session, INCIDENTS, [row]).returning(INCIDENTS.c.id)
     incident_id = (await session.execute(stmt)).scalar_one_or_none()
     if incident_id is None:
         return None
@@ -91,7 +96,7 @@ async def insert_incident(
         state=spec.status.state,
         created_ms=now_ms,
     )
-    await _set_assignees(session, incident_id=incident_id, assignees=spec.assignees)
+    await _set_assignees(session, incident_id=incident_id, assignees=spec.assignees, replace=False)
     await add_event(
         session,
         incident_id=incident_id,
@@ -104,7 +109,7 @@ async def insert_incident(
             | {"assignees": list(spec.assignees)}
         },
     )
-    return incident_id
+    return row | {"id": incident_id}
 
 
 async def _count_active(session: AsyncSession, *, asset_ids: Sequence[int], delta: int) -> None:
@@ -128,7 +133,7 @@ async def _link_assets(
     if state is IncidentState.ACTIVE:
         await _count_active(session, asset_ids=asset_ids, delta=1)
     await session.execute(
-        insert(IncidentAsset),
+        INCIDENT_ASSETS.insert(),
         [
             {
                 "incident_id": incident_id,
@@ -143,11 +148,13 @@ async def _link_assets(
 
 
 async def _set_assignees(
-    session: AsyncSession, *, incident_id: int, assignees: Sequence[str]
+    session: AsyncSession, *, incident_id: int, assignees: Sequence[str], replace: bool = True
 ) -> None:
-    await session.execute(
-        delete(IncidentAssignee).where(IncidentAssignee.incident_id == incident_id)
-    )
+    """Set the assignee list; replace=False for a new incident, which has none to delete."""
+    if replace:
+        await session.execute(
+            delete(IncidentAssignee).where(IncidentAssignee.incident_id == incident_id)
+        )
     if assignees:
         await session.execute(
             insert_ignore(
@@ -171,7 +178,7 @@ async def add_event(
     payload: dict[str, Any],
 ) -> None:
     await session.execute(
-        insert(IncidentEvent).values(
+        INCIDENT_EVENTS.insert().values(
             incident_id=incident_id, kind=kind.value, actor=actor, time_ms=now_ms, payload=payload
         )
     )
