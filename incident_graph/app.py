@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -107,3 +108,20 @@ def _cors(settings: Settings) -> list[Middleware]:
             max_age=600,
         )
     ]
+
+
+def settle_heap() -> None:
+    """Move what start-up built (modules, schema, metadata) out of the collector's way.
+
+    Measured on an incident page: full collections walked ~150,000 long-lived objects and
+    took 8% of the server's time; after gc.freeze() collection costs ~1.5%.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def serving_app() -> Starlette:
+    """What each `serve --workers N` process runs: settings from the environment."""
+    app = create_app(Settings.from_env())
+    settle_heap()
+    return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -37,14 +38,30 @@ async def _with_writer(settings: Settings, work: Callable[[Writer], Awaitable[T]
         await db.dispose()
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415 - only `serve` needs the server
 
-    from incident_graph.app import create_app  # noqa: PLC0415
+    from incident_graph.app import create_app, settle_heap  # noqa: PLC0415
 
     settings = settings.with_overrides(
         host=args.host or settings.host, port=args.port if args.port is not None else settings.port
     )
+    if args.workers > 1 and settings.is_sqlite:
+        # SQLite has one write lock: extra processes would only queue on it, and each would
+        # lose the single writer queue that keeps "database is locked" away.
+        print(
+            "serve --workers needs PostgreSQL (INCIDENT_GRAPH_DATABASE_URL=postgresql+asyncpg://"
+            "...); on SQLite run one process",
+            file=sys.stderr,
+        )
+        return 2
     admin = asyncio.run(_with_writer(settings, lambda w: user_service.bootstrap_admin(writer=w)))
     print(f"incident-graph {settings.database_url}")
     print(f"GraphiQL: {settings.base_url}/api/graphiql")
@@ -53,8 +70,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print("First admin token (shown once; keep it safe):")
         print(admin.secret)
     sys.stdout.flush()
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment: pass it the address.
+        os.environ["INCIDENT_GRAPH_HOST"] = settings.host
+        os.environ["INCIDENT_GRAPH_PORT"] = str(settings.port)
+        uvicorn.run(
+            "incident_graph.app:serving_app",
+            factory=True,
+            workers=args.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            proxy_headers=False,
+        )
+        return 0
+    app = create_app(settings)
+    settle_heap()
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
@@ -275,6 +308,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="migrate the database and start the server")
     serve.add_argument("--host", help="address to listen on (INCIDENT_GRAPH_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (INCIDENT_GRAPH_PORT)")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="server processes sharing the port (default 1); more than one needs PostgreSQL",
+    )
     serve.set_defaults(run=_serve)
 
     sub.add_parser("migrate", help="migrate the database to the latest schema").set_defaults(

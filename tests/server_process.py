@@ -41,6 +41,7 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     stdout_lines: list[str] = field(default_factory=list)
+    extra_args: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -50,7 +51,11 @@ class ServerProcess:
         env = os.environ | {"INCIDENT_GRAPH_DATABASE_URL": self.database_url}
         out = (self.workdir / f"serve-{self.port}.out").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "incident_graph", "serve", "--port", str(self.port)],
+            [
+                sys.executable,
+                *("-m", "incident_graph", "serve", "--port", str(self.port)),
+                *self.extra_args,
+            ],
             env=env,
             cwd=self.workdir,
             stdout=out,
