@@ -158,27 +158,31 @@ class Server:
     log: Path
 
 
-async def start_graphql_server(database_url: str, workdir: Path) -> tuple[Server, str]:
+async def start_graphql_server(
+    database_url: str, workdir: Path, *, workers: int = 1
+) -> tuple[Server, str | None]:
     """`python -m incident_graph serve`; returns it and the first admin token it printed."""
     port = free_port()
-    log = workdir / "graphql-server.log"
+    log = workdir / f"graphql-server-{workers}w.log"
     env = os.environ | {
         "INCIDENT_GRAPH_DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
         # The health workload asks for 50 assets in one query, over the default alias limit.
         "INCIDENT_GRAPH_MAX_ALIASES": str(HEALTH_ASSETS),
     }
-    proc = PROCESSES.start(
-        [sys.executable, "-m", "incident_graph", "serve", "--host", HOST, "--port", str(port)],
-        env=env,
-        log=log,
-    )
+    command = [sys.executable, "-m", "incident_graph", "serve", "--host", HOST, "--port", str(port)]
+    proc = PROCESSES.start([*command, "--workers", str(workers)], env=env, log=log)
     await wait_ready(proc, f"http://{HOST}:{port}/ready", log, timeout=90)
     lines = log.read_text().splitlines()
     marks = [i for i, line in enumerate(lines) if line.startswith("First admin token")]
-    if not marks:
+    token = lines[marks[0] + 1].strip() if marks else None
+    return Server(f"graphql-{workers}w", proc, port, log), token
+
+
+def _require_token(token: str | None) -> str:
+    if token is None:
         raise RuntimeError("the server printed no admin token; was the database not empty?")
-    return Server("graphql", proc, port, log), lines[marks[0] + 1].strip()
+    return token
 
 
 async def start_baseline(database_url: str, workdir: Path) -> Server:
@@ -663,8 +667,9 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
     rng = random.Random(7)
     print(f"\n== {backend}: workdir {workdir}", flush=True)
     try:
-        server, token = await start_graphql_server(db.url, workdir)
+        server, first_token = await start_graphql_server(db.url, workdir)
         servers.append(server)
+        token = _require_token(first_token)
         baseline = await start_baseline(db.url, workdir)
         servers.append(baseline)
         result.pids = {s.name: s.proc.pid for s in servers}
@@ -740,6 +745,8 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
             page_workload("incident_page_big", page_label.format(total), seeded, rng),
             incidents=total,
         )
+        if backend == "postgresql" and args.workers > 1:
+            await compare_workers(db.url, workdir, server, token, args, load, seeded, rng, result)
     except BaseException:
         for s in servers:
             print(f"-- {s.name} log tail:\n{s.log.read_text()[-2000:]}", file=sys.stderr)
@@ -751,6 +758,57 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+async def compare_workers(
+    url: str,
+    workdir: Path,
+    single: Server,
+    token: str,
+    args: argparse.Namespace,
+    load: Load,
+    seeded: Seeded,
+    rng: random.Random,
+    result: BackendResult,
+) -> None:
+    """The same workloads against `serve --workers N` and the one-process server, alternating."""
+    many, _ = await start_graphql_server(url, workdir, workers=args.workers)
+    try:
+        print(
+            f"  {'workers: ' + str(args.workers) + ' vs 1':<52} {str(args.workers) + 'w/s':>9} "
+            f"{'1w/s':>9} {'ratio':>7} {'p50/p99 ms':>15} {'1w p50/p99 ms':>15}",
+            flush=True,
+        )
+        label = "incidents(ACTIVE, 0, 10) of an asset"
+        for workload in (
+            page_workload("workers_page", label, seeded, rng),
+            raise_workload(seeded, rng),
+        ):
+            sides: dict[str, list[Sample]] = {"many": [], "single": []}
+            for r in range(load.rounds):
+                warmup = load.warmup if r == 0 else min(load.warmup, 0.3)
+                per_round = Load(load.concurrency, load.duration / load.rounds, warmup, load.client)
+                for name, server in (("many", many), ("single", single)):
+                    sample = await drive(
+                        server.port,
+                        token,
+                        workload.graphql,
+                        per_round,
+                        graphql=True,
+                        offset=r * 997,
+                    )
+                    sides[name].append(sample)
+            m, one = figures(sides["many"]), figures(sides["single"])
+            ratio = round(m.rps / one.rps, 3) if one.rps else float("nan")
+            result.workloads[f"workers_{workload.key}"] = {
+                "label": f"{workload.label}, {args.workers} workers vs 1",
+                "workers": asdict(m),
+                "single": asdict(one),
+                "ratio": ratio,
+            }
+            print(_fmt_row(f"{workload.label} ({args.workers}w)", m, one, ratio), flush=True)
+    finally:
+        PROCESSES.stop(many.proc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -778,6 +836,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile-workloads",
         default="raise_incident,incident_page_big",
         help="comma-separated workload keys to profile",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="on PostgreSQL, also compare `serve --workers N` with one process (1 skips)",
     )
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, SQLite)")
     p.add_argument("--timeout", type=float, default=1800, help="give up after this many seconds")
