@@ -130,6 +130,9 @@ class Settings:
     require_resolution_note: bool = True
     # How far lineage is walked: upstream health, impactedAssets, upstreams/downstreams(depth).
     lineage_max_depth: int = 10
+    # searchIncidents considers at most this many matches (the most recently raised): its
+    # total, facets and pages stop there, so a word in every title stays cheap.
+    incident_search_max_matches: int = 1_000
     # Request limits on /api/graphql; each refusal answers BAD_USER_INPUT.
     max_query_depth: int = 15
     max_aliases: int = 30
@@ -197,6 +200,7 @@ class Settings:
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
             require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
             lineage_max_depth=_int(env, "LINEAGE_MAX_DEPTH", 10, minimum=1),
+            incident_search_max_matches=_int(env, "INCIDENT_SEARCH_MAX_MATCHES", 1_000, minimum=1),
             notify_worker=_bool(env, "NOTIFY_WORKER", default=True),
             notify_poll_ms=_int(env, "NOTIFY_POLL_MS", 500, minimum=1),
             notify_max_attempts=_int(env, "NOTIFY_MAX_ATTEMPTS", 8, minimum=1),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from helpers import Api
 
+from incident_graph.config import Settings, SettingsError
 from incident_graph.domain.enums import Role
 
 ORDERS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,orders,PROD)"
@@ -403,3 +406,77 @@ async def test_values_outside_the_enums_are_bad_user_input(
 async def test_searching_needs_a_token(api: Api) -> None:
     error = await api.error(SEARCH, {"i": {}}, role=None)
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+BOUNDED = """query($i: SearchIncidentsInput!) { searchIncidents(input: $i) {
+    start count total totalIsLowerBound
+    incidents { urn }
+    facets { field aggregations { value count } }
+} }"""
+
+
+async def test_a_search_considers_at_most_the_configured_number_of_matches(
+    api_with: Callable[..., AbstractAsyncContextManager[Api]],
+) -> None:
+    """Above INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES, the newest matches are the answer.
+
+    Total, facets, sorts and pages all describe the same most recently raised matches.
+    """
+    async with api_with(incident_search_max_matches=3) as api:
+        seeded = await _seed(api)
+
+        async def search(**fields: Any) -> tuple[int, bool, list[str], dict[str, Any]]:
+            found = (await api.gql(BOUNDED, {"i": fields}))["searchIncidents"]
+            return (
+                found["total"],
+                found["totalIsLowerBound"],
+                seeded.names(found["incidents"]),
+                _facets(found),
+            )
+
+        total, more, names, facets = await search()
+        assert (total, more, names) == (3, True, ["i5", "i4", "i3"])
+        assert facets == {
+            "state": [("ACTIVE", 2), ("RESOLVED", 1)],
+            "stage": [("INVESTIGATION", 1), ("NO_ACTION_REQUIRED", 1), ("TRIAGE", 1)],
+            "priority": [("CRITICAL", 1), ("MEDIUM", 1)],
+            "type": [("CUSTOM", 1), ("OPERATIONAL", 1), ("SQL", 1)],
+            "platform": [("looker", 2), ("kafka", 1), ("snowflake", 1)],
+        }
+        # Sorts and pages go through those three.
+        sort = {"field": "CREATED", "order": "ASC"}
+        assert (await search(sort=sort))[2] == ["i3", "i4", "i5"]
+        assert (await search(sort={"field": "PRIORITY"}))[2] == ["i3", "i5", "i4"]
+        assert (await search(start=2, count=2))[:3] == (3, True, ["i3"])
+        assert (await search(start=3, count=2))[:3] == (3, True, [])
+        # Exactly as many matches as the limit: exact, and nothing more to say.
+        assert (await search(states=["ACTIVE"]))[:3] == (3, False, ["i4", "i3", "i1"])
+        # Text within the limit ranks by relevance over every match: i4 says orders most.
+        assert (await search(query="orders"))[:3] == (3, False, ["i4", "i2", "i1"])
+
+        seeded.urns["i6"] = await _raise(
+            api, resourceUrn=EVENTS, type="SQL", title="Orders replayed", priority="LOW"
+        )
+        # Four match "orders" now: the three newest, newest first, relevance set aside.
+        total, more, names, facets = await search(query="orders")
+        assert (total, more, names) == (3, True, ["i6", "i4", "i2"])
+        assert facets["type"] == [("SQL", 2), ("VOLUME", 1)]
+        assert facets["platform"] == [("snowflake", 2), ("kafka", 1), ("looker", 1)]
+        ranked = await search(query="orders", states=["ACTIVE"])
+        assert ranked[:3] == (3, False, ["i4", "i6", "i1"])
+        # Asked for a page without facets, the answer is the same.
+        bare = await api.gql(
+            "query($i: SearchIncidentsInput!) { searchIncidents(input: $i) "
+            "{ total totalIsLowerBound incidents { urn } } }",
+            {"i": {"query": "orders"}},
+        )
+        assert bare["searchIncidents"]["total"] == 3
+        assert bare["searchIncidents"]["totalIsLowerBound"] is True
+
+
+def test_the_match_limit_is_a_positive_setting() -> None:
+    assert Settings.from_env({}).incident_search_max_matches == 1_000
+    env = {"INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES": "50"}
+    assert Settings.from_env(env).incident_search_max_matches == 50
+    with pytest.raises(SettingsError, match="must be at least 1"):
+        Settings.from_env({"INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES": "0"})

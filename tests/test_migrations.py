@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from incident_graph.config import Settings
 from incident_graph.store import connect
-from incident_graph.store.fulltext import FTS_TABLE, POSTGRES_INDEX
+from incident_graph.store.fulltext import FTS_TABLE, POSTGRES_COLUMN, POSTGRES_INDEX
 from incident_graph.store.migrate import (
     alembic_config,
     current_revision,
@@ -46,9 +46,12 @@ def _modelled(name: str | None, type_: str, _parents: object) -> bool:
 
     The full-text index is database-specific SQL outside the models on purpose: SQLite's FTS5
     virtual table with its shadow tables (incidents_fts_data, _idx, _docsize, _config) and
-    PostgreSQL's GIN expression index. Everything else must match exactly.
+    PostgreSQL's generated tsvector column with its GIN index. Everything else must match
+    exactly.
     """
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == POSTGRES_COLUMN:
         return False
     return not (type_ == "index" and name == POSTGRES_INDEX)
 

@@ -81,19 +81,40 @@ class SearchIncidentsInput:
     )
     sort: IncidentSortInput | None = strawberry.field(
         default=None,
-        description="Omitted: by relevance when there is a query, else newest first.",
+        description=(
+            "Omitted: by relevance when there is a query, else newest first. A query with more "
+            "matches than the server considers (totalIsLowerBound) lists newest first."
+        ),
     )
     start: int | None = 0
     count: int | None = DEFAULT_COUNT
 
 
-@strawberry.type(description="A page of incidents and facet counts over every match.")
+@strawberry.type(
+    description=(
+        "A page of incidents and facet counts. A search considers at most "
+        "INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES matches (default 1,000), the most recently "
+        "raised: total, facets, sort, relevance and paging all describe those. When more "
+        "match, totalIsLowerBound is true; narrow the filters (or createdBefore) to reach "
+        "older ones."
+    )
+)
 class IncidentSearchResults:
     start: int
     count: int
-    total: int
+    total: int = strawberry.field(
+        description=(
+            "Matching incidents, counted up to the server's limit (as DataHub caps its totals "
+            "at 10,000); when more match, it is the limit and totalIsLowerBound is true."
+        )
+    )
+    total_is_lower_bound: bool = strawberry.field(
+        description="More incidents match than total: the most recently raised were considered."
+    )
     incidents: list[Incident]
-    facets: list[FacetMetadata]
+    facets: list[FacetMetadata] = strawberry.field(
+        description="Counts over the matches counted in total (all of them when it is exact)."
+    )
 
 
 def _values(items: Sequence[StrEnum] | None) -> list[str] | None:
@@ -139,12 +160,14 @@ class IncidentSearchQueries:
                 sort=sort,
                 start=window.start,
                 count=window.count,
+                max_matches=info.context.settings.incident_search_max_matches,
                 facets=selects(info, "facets"),
             )
         return IncidentSearchResults(
             start=window.start,
             count=len(hits.incidents),
             total=hits.total,
+            total_is_lower_bound=hits.capped,
             incidents=[Incident.from_row(r) for r in hits.incidents],
             facets=[
                 FacetMetadata(

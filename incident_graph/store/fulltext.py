@@ -1,7 +1,8 @@
 """Full-text search over incidents: SQLite FTS5 or PostgreSQL text search, one interface.
 
-Both databases index the same text (title, description and resolution note; migration
-20261125_05) and answer the same way: user text is split into words here, English stopwords
+Both databases index the same text (title, description and resolution note; migrations
+20261125_05 and _11: FTS5 on SQLite, a stored tsvector column with a GIN index on PostgreSQL)
+and answer the same way: user text is split into words here, English stopwords
 dropped on both sides, and every word reaches the database as a bound parameter, quoted as
 an FTS5 string on SQLite and through plainto_tsquery on PostgreSQL, so nothing a user types
 is ever read as SQL or as search syntax. Scores are "higher is better" on both.
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any, Final
 
@@ -30,11 +32,14 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import SQLColumnExpression
 
 from incident_graph.store.tables import Incident
 
 FTS_TABLE: Final = "incidents_fts"
-POSTGRES_INDEX: Final = "ix_incidents_fulltext"
+POSTGRES_INDEX: Final = "ix_incidents_search_vector"
+# Generated from the text columns (migration 20261125_11); not in the ORM models.
+POSTGRES_COLUMN: Final = "search_vector"
 # More words than this add little to a match and slow every query down.
 MAX_WORDS: Final = 32
 
@@ -53,11 +58,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 _FTS = table(FTS_TABLE, column("rowid", Integer))
 _FTS_REF: ColumnClause[Any] = literal_column(FTS_TABLE)
-# Exactly the indexed expression (see the migration), or PostgreSQL will not use the index.
-_PG_VECTOR: ColumnClause[Any] = literal_column(
-    "to_tsvector('english', coalesce(incidents.title, '') || ' ' || "
-    "coalesce(incidents.description, '') || ' ' || coalesce(incidents.resolution_note, ''))"
-)
+_PG_VECTOR: ColumnClause[Any] = literal_column(f"incidents.{POSTGRES_COLUMN}")
 _PG_CONFIG: ColumnClause[Any] = literal_column("'english'")
 
 
@@ -101,6 +102,41 @@ def _matching(session: AsyncSession, found: Sequence[str], *, every: bool) -> Se
         # bm25 is lower-is-better; negated so both databases rank the same way.
         (-func.bm25(_FTS_REF)).label("score"),
     ).where(_FTS_REF.op("MATCH")(expression))
+
+
+@dataclass(frozen=True, slots=True)
+class EveryWord:
+    """Narrows a query on `incidents` to the incidents holding every word of a text."""
+
+    narrow: Callable[[Select[Any]], Select[Any]]
+    # Higher is more relevant.
+    score: ColumnElement[float]
+    # Higher is raised more recently (ids follow the order incidents are raised in), and
+    # descending is the order each database reads matches in without sorting them: FTS5 walks
+    # its doclist backwards by rowid; PostgreSQL walks the primary key backwards.
+    recency: SQLColumnExpression[int]
+
+
+def every_word(session: AsyncSession, text: str | None) -> EveryWord | None:
+    """How to keep incidents holding every word of `text`; None when it has no words."""
+    found = words(text)
+    if not found:
+        return None
+    if _is_postgres(session):
+        query = func.plainto_tsquery(_PG_CONFIG, " ".join(found))
+        return EveryWord(
+            narrow=lambda s: s.where(_PG_VECTOR.op("@@")(query)),
+            score=func.ts_rank(_PG_VECTOR, query),
+            recency=Incident.id,
+        )
+    expression = " ".join(_fts_string(w) for w in found)
+    return EveryWord(
+        narrow=lambda s: s.join(_FTS, _FTS.c.rowid == Incident.id).where(
+            _FTS_REF.op("MATCH")(expression)
+        ),
+        score=-func.bm25(_FTS_REF),
+        recency=_FTS.c.rowid,
+    )
 
 
 def all_words(session: AsyncSession, text: str | None) -> Select[Any] | None:

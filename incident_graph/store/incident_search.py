@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import IncidentPriority
@@ -24,6 +25,7 @@ STAGE: Final = "stage"
 PRIORITY: Final = "priority"
 TYPE: Final = "type"
 PLATFORM: Final = "platform"
+FACETS: Final = (STATE, STAGE, PRIORITY, TYPE, PLATFORM)
 
 _PRIORITY_RANK = case(
     {p.value: rank for rank, p in enumerate(IncidentPriority, start=1)},
@@ -34,9 +36,12 @@ _PRIORITY_RANK = case(
 
 @dataclass(frozen=True, slots=True)
 class IncidentHits:
+    # Matches considered: all of them, or the `max_matches` most recently raised.
     total: int
+    # More incidents match than were considered; total is a lower bound.
+    capped: bool
     incidents: list[Incident]
-    # facet -> value -> count, most frequent first
+    # facet -> value -> count over the matches considered, most frequent first
     facets: dict[str, dict[str, int]]
 
 
@@ -108,55 +113,105 @@ async def search_incidents(
     sort: IncidentSort | None,
     start: int,
     count: int,
+    max_matches: int,
     facets: bool = True,
 ) -> IncidentHits:
-    """A page of matching incidents, the total, and (when asked) facet counts over every match.
+    """A page of matching incidents, the total, and (when asked) facet counts.
 
-    Without a sort, a text query ranks by relevance (then newest first); otherwise newest first.
+    At most `max_matches` matches are considered, the most recently raised: the total counts
+    them (and says when more match), the facets count them, and the sort, relevance and
+    paging order them. Below the bound that is every match, exactly. Above it, counting,
+    faceting or ranking every match would visit them all on each request (a word in every
+    title, a million incidents), so this stops there, as search engines cap their totals.
+
+    Without a sort, a text query ranks by relevance (then newest first) while every match is
+    considered, and lists newest first once they are capped: FTS5's bm25 counts each word's
+    matches across the whole table to weigh it, whatever the rows ranked, and relevance over
+    the newest slice of a huge match set says little. Otherwise newest first.
     """
-    conditions = _conditions(criteria)
-    hits = fulltext.all_words(session, criteria.text) if criteria.text else None
-    relevance: ColumnElement[Any] | None = None
-    base: Select[Any] = select(Incident.id)
-    if hits is not None:
-        matched = hits.subquery()
-        base = base.join(matched, matched.c.incident_id == Incident.id)
-        relevance = matched.c.score
-    base = base.where(*conditions)
-    total = int(
-        (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    text = fulltext.every_word(session, criteria.text) if criteria.text else None
+    matches: Select[Any] = select(Incident.id)
+    newest: list[Any] = [Incident.created_ms.desc(), Incident.id.desc()]
+    if text is not None:
+        matches = text.narrow(matches)
+        newest = [text.recency.desc()]
+    matches = matches.where(*_conditions(criteria))
+    # Any max_matches + 1 of them tell whether there are more: no order, so the database may
+    # take them however is cheapest (the index of a rare word; the first rows for a common one).
+    found = int(
+        await session.scalar(
+            select(func.count()).select_from(matches.limit(max_matches + 1).subquery())
+        )
+        or 0
     )
+    capped = found > max_matches
+    total = min(found, max_matches)
+    # Capped: the most recently raised. Otherwise every match, and no ORDER BY ... LIMIT that
+    # could tempt PostgreSQL to walk the whole table newest first looking for rare matches.
+    considered = matches.order_by(*newest).limit(max_matches) if capped else matches
     incidents: list[Incident] = []
     if count and total > start:
-        page = base.with_only_columns(Incident).order_by(*_order(sort, relevance))
-        incidents = list(await session.scalars(page.offset(start).limit(count)))
-    counts: dict[str, dict[str, int]] = {f: {} for f in (STATE, STAGE, PRIORITY, TYPE, PLATFORM)}
-    if total and facets:
-        matching = base.subquery()
-        for name, column in (
-            (STATE, Incident.state),
-            (STAGE, Incident.stage),
-            (PRIORITY, Incident.priority),
-            (TYPE, Incident.incident_type),
-        ):
-            rows = await session.execute(
-                select(column, func.count())
-                .join(matching, matching.c.id == Incident.id)
-                .where(column.isnot(None))
-                .group_by(column)
-            )
-            counts[name] = _ranked(rows.all())
-        rows = await session.execute(
-            select(Asset.platform, func.count(func.distinct(IncidentAsset.incident_id)))
-            .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
-            .join(matching, matching.c.id == IncidentAsset.incident_id)
-            .where(Asset.platform.isnot(None))
-            .group_by(Asset.platform)
+        ranked = text is not None and sort is None and not capped
+        if ranked and text is not None:
+            considered = considered.add_columns(text.score.label("score"))
+        candidates = considered.subquery("considered")
+        page = (
+            select(Incident)
+            .join(candidates, candidates.c.id == Incident.id)
+            .order_by(*_order(sort, candidates.c.score if ranked else None))
+            .offset(start)
+            .limit(count)
         )
-        counts[PLATFORM] = _ranked(rows.all())
-    return IncidentHits(total=total, incidents=incidents, facets=counts)
+        incidents = list(await session.scalars(page))
+    counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    if total and facets:
+        counts = await _facet_counts(session, considered.with_only_columns(Incident.id))
+    return IncidentHits(total=total, capped=capped, incidents=incidents, facets=counts)
 
 
-def _ranked(rows: Sequence[Row[str | None, int]]) -> dict[str, int]:
-    counted = sorted(((str(v), int(n)) for v, n in rows), key=lambda vn: (-vn[1], vn[0]))
+async def _facet_counts(
+    session: AsyncSession, considered: Select[int]
+) -> dict[str, dict[str, int]]:
+    """Every facet's counts over these incidents, in one statement.
+
+    The incident facets come from one GROUP BY over their combinations (a few hundred at
+    most), summed here, so the matches are read once, not once a facet. `IN (matched)` rather
+    than a join: SQLite otherwise chose to build a Bloom filter over the whole incidents (or
+    assets) table to join a thousand rows.
+    """
+    matched = select(considered.cte("matched").prefix_with("MATERIALIZED").c.id)
+    columns = (Incident.state, Incident.stage, Incident.priority, Incident.incident_type)
+    combinations = (
+        select(*columns, null().label("platform"), func.count())
+        .where(Incident.id.in_(matched))
+        .group_by(*columns)
+    )
+    # An incident on two assets of one platform counts once for it.
+    platforms = (
+        select(
+            null(),
+            null(),
+            null(),
+            null(),
+            Asset.platform,
+            func.count(func.distinct(IncidentAsset.incident_id)),
+        )
+        .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
+        .where(IncidentAsset.incident_id.in_(matched), Asset.platform.isnot(None))
+        .group_by(Asset.platform)
+    )
+    sums: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
+    rows = cast(
+        "Sequence[tuple[Any, ...]]",
+        (await session.execute(union_all(combinations, platforms))).all(),
+    )
+    for row in rows:
+        for facet, value in zip(FACETS, row[:-1], strict=True):
+            if value is not None:
+                sums[facet][str(value)] += int(row[-1])
+    return {facet: _ranked(list(found.items())) for facet, found in sums.items()}
+
+
+def _ranked(rows: Sequence[tuple[str, int]]) -> dict[str, int]:
+    counted = sorted(rows, key=lambda vn: (-vn[1], vn[0]))
     return dict(counted)
