@@ -6,7 +6,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -20,6 +20,7 @@ from incident_graph.api.extensions import (
     MaxAliasesLimit,
     MaxTokensLimit,
     QueryDepthLimit,
+    TextValidationCache,
 )
 from incident_graph.api.handbook import HandbookQueries
 from incident_graph.api.incident_search import IncidentSearchQueries
@@ -104,7 +105,7 @@ def build_schema(settings: Settings | None = None) -> IncidentSchema:
             partial(MaxAliasesLimit, max_aliases=limits.max_aliases),
             InputTypeAliases,
             partial(ParserCache, maxsize=CACHE_SIZE),
-            partial(ValidationCache, maxsize=CACHE_SIZE),
+            partial(TextValidationCache, maxsize=CACHE_SIZE),
         ],
     )
 

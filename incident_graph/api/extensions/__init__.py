@@ -4,5 +4,12 @@ from incident_graph.api.extensions.input_type_aliases import InputTypeAliases
 from incident_graph.api.extensions.max_aliases import MaxAliasesLimit
 from incident_graph.api.extensions.max_tokens import MaxTokensLimit
 from incident_graph.api.extensions.query_depth import QueryDepthLimit
+from incident_graph.api.extensions.validation_cache import TextValidationCache
 
-__all__ = ["InputTypeAliases", "MaxAliasesLimit", "MaxTokensLimit", "QueryDepthLimit"]
+__all__ = [
+    "InputTypeAliases",
+    "MaxAliasesLimit",
+    "MaxTokensLimit",
+    "QueryDepthLimit",
+    "TextValidationCache",
+]
