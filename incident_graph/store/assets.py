@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.store.dialect import among, insert_ignore_many
@@ -44,8 +44,12 @@ async def ensure_asset_rows(
     return {row.urn: row for row in found}
 
 
+# Built once: every asset field of every request starts here.
+_ASSETS_BY_URN = select(Asset).where(Asset.urn.in_(bindparam("urns", expanding=True)))
+
+
 async def get_assets_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> list[Asset]:
-    result = await session.scalars(select(Asset).where(Asset.urn.in_(urns)))
+    result = await session.scalars(_ASSETS_BY_URN, {"urns": list(urns)})
     return list(result)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
@@ -269,26 +270,84 @@ async def assignees_by_incident(
     return out
 
 
-def _page_conditions(flt: PageFilter) -> list[Any]:
-    conditions: list[Any] = []
+@dataclass(frozen=True, slots=True)
+class _PageStatements:
+    totals: Select[int, int]
+    single: Select[Incident]
+    ranked: Select[int, int, Incident]
+
+
+def _params(flt: PageFilter) -> dict[str, Any]:
+    """Bound values for the statements of `flt`'s shape."""
+    params: dict[str, Any] = {}
     if flt.state is not None:
-        conditions.append(IncidentAsset.state == flt.state.value)
-    if flt.stage is not None or flt.priority is not None:
-        sub = select(Incident.id)
-        if flt.stage is not None:
-            sub = sub.where(Incident.stage == flt.stage.value)
-        if flt.priority is not None:
-            sub = sub.where(Incident.priority == flt.priority.value)
-        conditions.append(IncidentAsset.incident_id.in_(sub))
+        params["state"] = flt.state.value
+    if flt.stage is not None:
+        params["stage"] = flt.stage.value
+    if flt.priority is not None:
+        params["priority"] = flt.priority.value
     if flt.assignees:
+        params["assignees"] = list(flt.assignees)
+    return params
+
+
+@cache
+def _page_statements(shape: frozenset[str]) -> _PageStatements:
+    """The page statements for one filter shape (which filters are set), built once.
+
+    Building them per request cost more than running them (the profile of an incident page);
+    the values are bound at execution instead.
+    """
+    conditions: list[Any] = []
+    if "state" in shape:
+        conditions.append(IncidentAsset.state == bindparam("state"))
+    if "stage" in shape or "priority" in shape:
+        sub = select(Incident.id)
+        if "stage" in shape:
+            sub = sub.where(Incident.stage == bindparam("stage"))
+        if "priority" in shape:
+            sub = sub.where(Incident.priority == bindparam("priority"))
+        conditions.append(IncidentAsset.incident_id.in_(sub))
+    if "assignees" in shape:
         conditions.append(
             IncidentAsset.incident_id.in_(
                 select(IncidentAssignee.incident_id).where(
-                    IncidentAssignee.assignee_urn.in_(flt.assignees)
+                    IncidentAssignee.assignee_urn.in_(bindparam("assignees", expanding=True))
                 )
             )
         )
-    return conditions
+    of_assets = IncidentAsset.asset_id.in_(bindparam("asset_ids", expanding=True))
+    newest_first = (IncidentAsset.created_ms.desc(), IncidentAsset.incident_id.desc())
+    ranked = (
+        select(
+            IncidentAsset.asset_id,
+            IncidentAsset.incident_id,
+            func.row_number()
+            .over(partition_by=IncidentAsset.asset_id, order_by=newest_first)
+            .label("position"),
+            func.count().over(partition_by=IncidentAsset.asset_id).label("total"),
+        )
+        .where(of_assets, *conditions)
+        .subquery()
+    )
+    return _PageStatements(
+        totals=select(IncidentAsset.asset_id, func.count())
+        .where(of_assets, *conditions)
+        .group_by(IncidentAsset.asset_id),
+        single=select(Incident)
+        .join(IncidentAsset, IncidentAsset.incident_id == Incident.id)
+        .where(IncidentAsset.asset_id == bindparam("asset_id"), *conditions)
+        .order_by(*newest_first)
+        .offset(bindparam("start"))
+        .limit(bindparam("count")),
+        ranked=select(ranked.c.asset_id, ranked.c.total, Incident)
+        .join(Incident, Incident.id == ranked.c.incident_id)
+        .where(
+            ranked.c.position > bindparam("start"),
+            ranked.c.position <= bindparam("start") + bindparam("count"),
+        )
+        .order_by(ranked.c.asset_id, ranked.c.position),
+    )
 
 
 async def incident_pages(
@@ -300,39 +359,21 @@ async def incident_pages(
     however many incidents the asset has. Several assets (a list page): one statement with
     window functions that returns every asset's page and total together.
     """
-    conditions = _page_conditions(flt)
-    newest_first = (IncidentAsset.created_ms.desc(), IncidentAsset.incident_id.desc())
+    params = _params(flt)
+    statements = _page_statements(frozenset(params))
     if len(asset_ids) == 1 or count == 0:
-        pages = await _totals(session, asset_ids, conditions)
+        pages = await _totals(session, statements, asset_ids, params)
         if count and pages[asset_ids[0]][0] > start:
             found = await session.scalars(
-                select(Incident)
-                .join(IncidentAsset, IncidentAsset.incident_id == Incident.id)
-                .where(IncidentAsset.asset_id == asset_ids[0], *conditions)
-                .order_by(*newest_first)
-                .offset(start)
-                .limit(count)
+                statements.single,
+                params | {"asset_id": asset_ids[0], "start": start, "count": count},
             )
             pages[asset_ids[0]][1].extend(found)
         return pages
     pages = {a: (0, []) for a in asset_ids}
-    ranked = (
-        select(
-            IncidentAsset.asset_id,
-            IncidentAsset.incident_id,
-            func.row_number()
-            .over(partition_by=IncidentAsset.asset_id, order_by=newest_first)
-            .label("position"),
-            func.count().over(partition_by=IncidentAsset.asset_id).label("total"),
-        )
-        .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
-        .subquery()
-    )
     rows = await session.execute(
-        select(ranked.c.asset_id, ranked.c.total, Incident)
-        .join(Incident, Incident.id == ranked.c.incident_id)
-        .where(ranked.c.position > start, ranked.c.position <= start + count)
-        .order_by(ranked.c.asset_id, ranked.c.position)
+        statements.ranked,
+        params | {"asset_ids": list(asset_ids), "start": start, "count": count},
     )
     for asset_id, total, incident in rows:
         pages[asset_id] = (int(total), pages[asset_id][1])
@@ -341,22 +382,18 @@ async def incident_pages(
         # Assets whose whole list lies before `start` had no row to carry their total.
         unknown = [a for a, (total, _) in pages.items() if not total]
         if unknown:
-            pages.update(await _totals(session, unknown, conditions))
+            pages.update(await _totals(session, statements, unknown, params))
     return pages
 
 
 async def _totals(
-    session: AsyncSession, asset_ids: Sequence[int], conditions: list[Any]
+    session: AsyncSession,
+    statements: _PageStatements,
+    asset_ids: Sequence[int],
+    params: dict[str, Any],
 ) -> dict[int, tuple[int, list[Incident]]]:
-    totals = dict(
-        (
-            await session.execute(
-                select(IncidentAsset.asset_id, func.count())
-                .where(IncidentAsset.asset_id.in_(asset_ids), *conditions)
-                .group_by(IncidentAsset.asset_id)
-            )
-        ).all()
-    )
+    found = await session.execute(statements.totals, params | {"asset_ids": list(asset_ids)})
+    totals = {int(asset_id): int(total) for asset_id, total in found}
     return {a: (totals.get(a, 0), []) for a in asset_ids}
 
 

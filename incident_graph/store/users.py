@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.store.tables import AccessToken, User
@@ -72,14 +72,17 @@ async def insert_token(
     return int(result.scalar_one())
 
 
+# Built once: every request checks its token, and building the select() cost more than
+# running it (the profile of an incident page).
+_FIND_TOKEN = (
+    select(AccessToken, User)
+    .join(User, User.id == AccessToken.user_id)
+    .where(AccessToken.token_hash == bindparam("token_hash"))
+)
+
+
 async def find_token(session: AsyncSession, *, token_hash: str) -> tuple[AccessToken, User] | None:
-    row = (
-        await session.execute(
-            select(AccessToken, User)
-            .join(User, User.id == AccessToken.user_id)
-            .where(AccessToken.token_hash == token_hash)
-        )
-    ).one_or_none()
+    row = (await session.execute(_FIND_TOKEN, {"token_hash": token_hash})).one_or_none()
     return None if row is None else (row[0], row[1])
 
 
