@@ -155,12 +155,20 @@ async def search_incidents(
         if ranked and text is not None:
             considered = considered.add_columns(text.score.label("score"))
         candidates = considered.subquery("considered")
-        page = (
-            select(Incident)
+        relevance = candidates.c.score if ranked else None
+        # Sort the candidates' ids and keys, then read whole rows for the page alone.
+        chosen = (
+            select(Incident.id, *([] if relevance is None else [relevance.label("score")]))
             .join(candidates, candidates.c.id == Incident.id)
-            .order_by(*_order(sort, candidates.c.score if ranked else None))
+            .order_by(*_order(sort, relevance))
             .offset(start)
             .limit(count)
+            .subquery("page")
+        )
+        page = (
+            select(Incident)
+            .join(chosen, chosen.c.id == Incident.id)
+            .order_by(*_order(sort, chosen.c.score if ranked else None))
         )
         incidents = list(await session.scalars(page))
     counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
