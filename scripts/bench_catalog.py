@@ -62,6 +62,11 @@ def layer_of(i: int, assets: int) -> int:
     return i * LAYERS // assets
 
 
+def health_asset(assets: int) -> int:
+    """An asset in the fourth layer: three levels of lineage above it."""
+    return 3 * assets // LAYERS + 7
+
+
 def write_assets_file(path: Path, assets: int, rng: random.Random) -> None:
     """Assets in JSON Lines with owners, a tag and lineage in five layers (raw -> ... -> marts).
 
@@ -91,10 +96,14 @@ def write_assets_file(path: Path, assets: int, rng: random.Random) -> None:
             )
 
 
-def _incident_select(now: int, assets: int, series: str) -> str:
-    """SELECT of bulk incident rows from a number series `n(i)`; the same text on both DBs."""
+def _incident_select(now: int, assets: int, incidents: int, series: str) -> str:
+    """SELECT of bulk incident rows from a number series `n(i)`; the same text on both DBs.
+
+    Raised one millisecond apart in id order, as a live server raises them (newest last).
+    """
     types = " ".join(f"WHEN {k} THEN '{t}'" for k, t in enumerate(TYPES))
     priorities = " ".join(f"WHEN {k} THEN '{p}'" for k, p in enumerate(PRIORITIES))
+    start = now - incidents
     return f"""
         SELECT i + 1, 'urn:li:incident:catalog-' || i, 'bench',
                CASE i % 5 {types} END,
@@ -102,8 +111,8 @@ def _incident_select(now: int, assets: int, series: str) -> str:
                'rows missing after load ' || i,
                CASE i % 4 {priorities} END,
                CASE WHEN i % 10 = 0 THEN 'ACTIVE' ELSE 'RESOLVED' END,
-               {now} - i, 'urn:li:corpuser:bench', 'MANUAL',
-               {now} - i, 'urn:li:corpuser:bench', {now} - i, 1
+               {start} + i, 'urn:li:corpuser:bench', 'MANUAL',
+               {start} + i, 'urn:li:corpuser:bench', {start} + i, 1
         FROM {series}"""
 
 
@@ -131,9 +140,8 @@ async def add_incidents(db: Database, incidents: int, assets: int) -> float:
             "(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n "
             f"WHERE i < {incidents - 1}) SELECT i FROM n)"
         )
-        conn.execute(
-            f"INSERT INTO incidents ({INCIDENT_COLUMNS}) {_incident_select(now, assets, series)}"
-        )
+        rows = _incident_select(now, assets, incidents, series)
+        conn.execute(f"INSERT INTO incidents ({INCIDENT_COLUMNS}) {rows}")
         conn.execute(LINK_INSERT.format(assets=assets))
         conn.execute(ACTIVE_COUNT_SQL)
         conn.commit()
@@ -147,7 +155,7 @@ async def add_incidents(db: Database, incidents: int, assets: int) -> float:
             series = f"generate_series(0, {incidents - 1}) AS n(i)"
             await conn_pg.execute(
                 f"INSERT INTO incidents ({INCIDENT_COLUMNS}) "
-                + _incident_select(now, assets, series)
+                + _incident_select(now, assets, incidents, series)
             )
             await conn_pg.execute(LINK_INSERT.format(assets=assets))
             await conn_pg.execute(ACTIVE_COUNT_SQL)
@@ -168,7 +176,15 @@ SEARCH_ACTIVE = (
 )
 SEARCH_INCIDENTS = (
     '{ searchIncidents(input: {query: "partition", states: [ACTIVE], start: 0, count: 20}) '
-    "{ total incidents { urn title } } }"
+    "{ total totalIsLowerBound incidents { urn title } } }"
+)
+SEARCH_INCIDENTS_FACETS = SEARCH_INCIDENTS.replace(
+    "incidents { urn title }",
+    "incidents { urn title } facets { field aggregations { value count } }",
+)
+SEARCH_INCIDENTS_NO_QUERY = (
+    "{ searchIncidents(input: {states: [ACTIVE], sort: {field: CREATED, order: DESC}, "
+    "start: 0, count: 20}) { total totalIsLowerBound incidents { urn title } } }"
 )
 HEALTH = "query($u: String!) { dataset(urn: $u) { health { type status message } } }"
 PAGE_OF_100 = (
@@ -233,10 +249,11 @@ async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> 
                     "trivial request (floor)": {"query": "{ __typename }"},
                     "hasActiveIncidents search page": {"query": SEARCH_ACTIVE},
                     "searchIncidents page": {"query": SEARCH_INCIDENTS},
-                    # Asset 3000 sits at least three levels down the generated DAG.
+                    "searchIncidents page with facets": {"query": SEARCH_INCIDENTS_FACETS},
+                    "searchIncidents page, no query": {"query": SEARCH_INCIDENTS_NO_QUERY},
                     "health, 3 levels upstream": {
                         "query": HEALTH,
-                        "variables": {"u": asset_urn(min(3000, args.assets - 1))},
+                        "variables": {"u": asset_urn(health_asset(args.assets))},
                     },
                     "page of 100 assets with health + incidents": {"query": PAGE_OF_100},
                 }
