@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -50,18 +51,56 @@ class Loaders:
     def __init__(self, db: Database, *, lineage_depth: int = 10) -> None:
         self._db = db
         self.lineage_depth = lineage_depth
-        self.incident_by_urn = DataLoader[str, Incident | None](self._incidents_by_urn)
-        self.asset_by_urn = DataLoader[str, Asset | None](self._assets_by_urn)
-        self.assets_of_incident = DataLoader[int, list[Asset]](self._assets_of_incidents)
-        self.assignees_of_incident = DataLoader[int, list[str]](self._assignees_of_incidents)
-        self.health = DataLoader[int, HealthInputs](self._health)
-        self.incident_page = DataLoader[PageKey, IncidentPage](self._incident_pages)
-        self.lifecycle = LifecycleLoaders(db)
-        self.directory = DirectoryLoaders(db)
-        self.asset_by_id = DataLoader[int, Asset | None](self._assets_by_id)
-        self.owners_of_asset = DataLoader[int, list[OwnerSpec]](self._owners)
-        self.tags_of_asset = DataLoader[int, list[str]](self._tags)
-        self.lineage = DataLoader[LineageKey, list[Reached]](self._lineage)
+
+    # Made on first use: most requests touch two or three of them, and making all of them
+    # for every request showed in the profile of a trivial query.
+    @cached_property
+    def incident_by_urn(self) -> DataLoader[str, Incident | None]:
+        return DataLoader(self._incidents_by_urn)
+
+    @cached_property
+    def asset_by_urn(self) -> DataLoader[str, Asset | None]:
+        return DataLoader(self._assets_by_urn)
+
+    @cached_property
+    def assets_of_incident(self) -> DataLoader[int, list[Asset]]:
+        return DataLoader(self._assets_of_incidents)
+
+    @cached_property
+    def assignees_of_incident(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._assignees_of_incidents)
+
+    @cached_property
+    def health(self) -> DataLoader[int, HealthInputs]:
+        return DataLoader(self._health)
+
+    @cached_property
+    def incident_page(self) -> DataLoader[PageKey, IncidentPage]:
+        return DataLoader(self._incident_pages)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleLoaders:
+        return LifecycleLoaders(self._db)
+
+    @cached_property
+    def directory(self) -> DirectoryLoaders:
+        return DirectoryLoaders(self._db)
+
+    @cached_property
+    def asset_by_id(self) -> DataLoader[int, Asset | None]:
+        return DataLoader(self._assets_by_id)
+
+    @cached_property
+    def owners_of_asset(self) -> DataLoader[int, list[OwnerSpec]]:
+        return DataLoader(self._owners)
+
+    @cached_property
+    def tags_of_asset(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._tags)
+
+    @cached_property
+    def lineage(self) -> DataLoader[LineageKey, list[Reached]]:
+        return DataLoader(self._lineage)
 
     async def _incidents_by_urn(self, keys: Sequence[str]) -> list[Incident | None]:
         async with self._db.reading() as session:
