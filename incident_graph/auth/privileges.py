@@ -96,24 +96,36 @@ class IncidentAccess:
     ) -> None:
         """MANAGE_INCIDENTS on the incident's assets as this transaction sees them (the caller
         holds the incident's row lock) and on any assets the change would add."""
+        role = await self._stored_role(session)
+        if role.writes_everywhere:
+            return  # before reading the incident's assets, which this role does not need
         found = await incident_store.assets_by_incident(session, incident_ids=[incident_id])
         current = found.get(incident_id, [])
         await self._check(
             session,
+            role=role,
             targets=_targets(
                 [(a.urn, a.platform) for a in current] + [(a.urn, a.platform) for a in adding]
             ),
             subject=urn,
         )
 
+    async def _stored_role(self, session: AsyncSession) -> Role:
+        """The role as stored now, not as the request's token found it: a demotion that
+        committed before this unit applies to it."""
+        stored = await user_store.role_of(session, user_id=self.principal.user_id)
+        return Role(stored) if stored is not None else Role.VIEWER
+
     async def _check(
-        self, session: AsyncSession, *, targets: Sequence[Target], subject: str
+        self,
+        session: AsyncSession,
+        *,
+        targets: Sequence[Target],
+        subject: str,
+        role: Role | None = None,
     ) -> None:
         principal = self.principal
-        # The role as stored now, not as the request's token found it: a demotion that
-        # committed before this unit applies to it.
-        stored = await user_store.role_of(session, user_id=principal.user_id)
-        role = Role(stored) if stored is not None else Role.VIEWER
+        role = role or await self._stored_role(session)
         if role.writes_everywhere:
             return
         if not role.can_write:
