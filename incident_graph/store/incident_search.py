@@ -125,16 +125,22 @@ async def search_incidents(
     title, a million incidents), so this stops there, as search engines cap their totals.
 
     Without a sort, a text query ranks by relevance (then newest first) while every match is
-    considered, and lists newest first once they are capped: FTS5's bm25 counts each word's
-    matches across the whole table to weigh it, whatever the rows ranked, and relevance over
-    the newest slice of a huge match set says little. Otherwise newest first.
+    considered, and lists newest first (in the order raised) once they are capped: FTS5's
+    bm25 counts each word's matches across the whole table to weigh it, whatever the rows
+    ranked, and relevance over the newest slice of a huge match set says little. Otherwise
+    newest first.
     """
     text = fulltext.every_word(session, criteria.text) if criteria.text else None
     matches: Select[Any] = select(Incident.id)
-    newest: list[Any] = [Incident.created_ms.desc(), Incident.id.desc()]
-    if text is not None:
+    if text is None:
+        newest: list[Any] = [Incident.created_ms.desc(), Incident.id.desc()]
+        straight = sort is None or sort == IncidentSort(
+            IncidentSortField.CREATED, IncidentSortOrder.DESC
+        )
+    else:
         matches = text.narrow(matches)
         newest = [text.recency.desc()]
+        straight = sort is None
     matches = matches.where(*_conditions(criteria))
     # Any max_matches + 1 of them tell whether there are more: no order, so the database may
     # take them however is cheapest (the index of a rare word; the first rows for a common one).
@@ -151,25 +157,34 @@ async def search_incidents(
     considered = matches.order_by(*newest).limit(max_matches) if capped else matches
     incidents: list[Incident] = []
     if count and total > start:
-        ranked = text is not None and sort is None and not capped
-        if ranked and text is not None:
-            considered = considered.add_columns(text.score.label("score"))
-        candidates = considered.subquery("considered")
-        relevance = candidates.c.score if ranked else None
-        # Sort the candidates' ids and keys, then read whole rows for the page alone.
-        chosen = (
-            select(Incident.id, *([] if relevance is None else [relevance.label("score")]))
-            .join(candidates, candidates.c.id == Incident.id)
-            .order_by(*_order(sort, relevance))
-            .offset(start)
-            .limit(count)
-            .subquery("page")
-        )
-        page = (
-            select(Incident)
-            .join(chosen, chosen.c.id == Incident.id)
-            .order_by(*_order(sort, chosen.c.score if ranked else None))
-        )
+        if capped and straight:
+            # Newest first is the order the matches are walked in: the page comes straight
+            # off the walk, without sorting the candidates. With text, newest means the order
+            # incidents were raised in, which the ids record.
+            chosen = (
+                matches.order_by(*newest)
+                .offset(start)
+                .limit(min(count, max_matches - start))
+                .subquery("page")
+            )
+            order = newest if text is None else [Incident.id.desc()]
+        else:
+            ranked = text is not None and sort is None and not capped
+            if ranked and text is not None:
+                considered = considered.add_columns(text.score.label("score"))
+            candidates = considered.subquery("considered")
+            relevance = candidates.c.score if ranked else None
+            # Sort the candidates' ids and keys, then read whole rows for the page alone.
+            chosen = (
+                select(Incident.id, *([] if relevance is None else [relevance.label("score")]))
+                .join(candidates, candidates.c.id == Incident.id)
+                .order_by(*_order(sort, relevance))
+                .offset(start)
+                .limit(count)
+                .subquery("page")
+            )
+            order = _order(sort, chosen.c.score if ranked else None)
+        page = select(Incident).join(chosen, chosen.c.id == Incident.id).order_by(*order)
         incidents = list(await session.scalars(page))
     counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
     if total and facets:
