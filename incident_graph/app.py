@@ -34,8 +34,9 @@ def create_app(settings: Settings) -> Starlette:
     writer = Writer(
         db.write_sessions,
         max_batch=settings.write_batch_max,
-        # One writer on SQLite (it has one write lock); a few on PostgreSQL, each grouping.
-        concurrency=1 if db.dialect == "sqlite" else 4,
+        # One writer on SQLite (it has one write lock); several on PostgreSQL, each grouping:
+        # there a unit's statements are network round trips, so parallel transactions help.
+        concurrency=1 if db.dialect == "sqlite" else settings.write_concurrency,
         on_batch=metrics.write_batch.observe,
     )
     schema = build_schema(settings)

@@ -124,6 +124,8 @@ class Settings:
     db_pool_size: int = 10
     # Units of work the group-commit writer may put in one transaction.
     write_batch_max: int = 64
+    # Writer tasks on PostgreSQL, each grouping its own transactions (SQLite has one).
+    write_concurrency: int = 8
     log_level: str = "info"
     public_url: str | None = None
     # Soda's rule: resolving needs a note saying what was done.
@@ -196,6 +198,7 @@ class Settings:
             port=_int(env, "PORT", 8080, minimum=0),
             db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
             write_batch_max=_int(env, "WRITE_BATCH_MAX", 64, minimum=1),
+            write_concurrency=_int(env, "WRITE_CONCURRENCY", 8, minimum=1),
             log_level=(env.get(PREFIX + "LOG_LEVEL") or "info").lower(),
             public_url=env.get(PREFIX + "PUBLIC_URL") or None,
             require_resolution_note=_bool(env, "REQUIRE_RESOLUTION_NOTE", default=True),
