@@ -13,6 +13,7 @@ from helpers import Api
 
 from incident_graph.config import Settings, SettingsError
 from incident_graph.domain.enums import Role
+from incident_graph.store import fulltext
 
 ORDERS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,orders,PROD)"
 CUSTOMERS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,customers,PROD)"
@@ -480,3 +481,25 @@ def test_the_match_limit_is_a_positive_setting() -> None:
     assert Settings.from_env(env).incident_search_max_matches == 50
     with pytest.raises(SettingsError, match="must be at least 1"):
         Settings.from_env({"INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES": "0"})
+
+
+async def test_sqlite_does_not_rank_by_a_word_in_too_many_incidents(
+    api: Api, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FTS5's bm25 counts every incident holding a word; past the limit, newest first.
+
+    PostgreSQL's ts_rank has no such pass and ranks whatever the words.
+    """
+    seeded = await _seed(api)
+    seeded.urns["i6"] = await _raise(api, resourceUrn=EVENTS, type="SQL", title="Orders replayed")
+    monkeypatch.setattr(fulltext, "RANKED_WORD_LIMIT", 3)
+    # "orders" is in four incidents now; i4 says it most.
+    found = seeded.names((await _search(api, query="orders"))["incidents"])
+    if backend == "sqlite":
+        assert found == ["i6", "i4", "i2", "i1"]
+    else:
+        assert found[0] == "i4"
+    # Within the limit, SQLite ranks again.
+    monkeypatch.setattr(fulltext, "RANKED_WORD_LIMIT", 4)
+    found = seeded.names((await _search(api, query="orders"))["incidents"])
+    assert found[0] == "i4"

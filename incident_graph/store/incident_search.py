@@ -127,8 +127,9 @@ async def search_incidents(
     Without a sort, a text query ranks by relevance (then newest first) while every match is
     considered, and lists newest first (in the order raised) once they are capped: FTS5's
     bm25 counts each word's matches across the whole table to weigh it, whatever the rows
-    ranked, and relevance over the newest slice of a huge match set says little. Otherwise
-    newest first.
+    ranked, and relevance over the newest slice of a huge match set says little. For the
+    same reason SQLite does not rank a query holding a word found in more than
+    fulltext.RANKED_WORD_LIMIT incidents (newest first). Otherwise newest first.
     """
     text = fulltext.every_word(session, criteria.text) if criteria.text else None
     matches: Select[Any] = select(Incident.id)
@@ -169,7 +170,12 @@ async def search_incidents(
             )
             order = newest if text is None else [Incident.id.desc()]
         else:
-            ranked = text is not None and sort is None and not capped
+            ranked = (
+                text is not None
+                and sort is None
+                and not capped
+                and await fulltext.can_rank(session, criteria.text or "")
+            )
             if ranked and text is not None:
                 considered = considered.add_columns(text.score.label("score"))
             candidates = considered.subquery("considered")
