@@ -110,9 +110,17 @@ def _matching(session: AsyncSession, found: Sequence[str], *, every: bool) -> Se
 
 @dataclass(frozen=True, slots=True)
 class EveryWord:
-    """Narrows a query on `incidents` to the incidents holding every word of a text."""
+    """Narrows a query on `incidents` to the incidents holding every word of a text.
 
-    narrow: Callable[[Select[Any]], Select[Any]]
+    `narrow(query, among)` keeps the matches; `among`, when given, is a query of the few
+    incidents (ids) the other filters leave. SQLite otherwise walks every incident holding
+    the words (a million for a common one) before the filters; told the few, it looks each
+    of them up in the word index instead. PostgreSQL's planner weighs both ways by itself
+    and ignores it (`wants_among` is False there).
+    """
+
+    narrow: Callable[[Select[Any], Select[Any] | None], Select[Any]]
+    wants_among: bool
     # Higher is more relevant.
     score: ColumnElement[float]
     # Higher is raised more recently (ids follow the order incidents are raised in), and
@@ -129,17 +137,22 @@ def every_word(session: AsyncSession, text: str | None) -> EveryWord | None:
     if _is_postgres(session):
         query = func.plainto_tsquery(_PG_CONFIG, " ".join(found))
         return EveryWord(
-            narrow=lambda s: s.where(_PG_VECTOR.op("@@")(query)),
+            narrow=lambda s, _among: s.where(_PG_VECTOR.op("@@")(query)),
+            wants_among=False,
             score=func.ts_rank(_PG_VECTOR, query),
             recency=Incident.id,
         )
     expression = " ".join(_fts_string(w) for w in found)
-    return EveryWord(
-        narrow=lambda s: s.join(_FTS, _FTS.c.rowid == Incident.id).where(
+
+    def narrow(query: Select[Any], among: Select[Any] | None) -> Select[Any]:
+        query = query.join(_FTS, _FTS.c.rowid == Incident.id).where(
             _FTS_REF.op("MATCH")(expression)
-        ),
-        score=-func.bm25(_FTS_REF),
-        recency=_FTS.c.rowid,
+        )
+        # rowid IN (...) on the FTS5 table: SQLite probes the index once per listed id.
+        return query if among is None else query.where(_FTS.c.rowid.in_(among))
+
+    return EveryWord(
+        narrow=narrow, wants_among=True, score=-func.bm25(_FTS_REF), recency=_FTS.c.rowid
     )
 
 
