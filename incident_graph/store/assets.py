@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.store.dialect import among, insert_ignore_many
+from incident_graph.store.dialect import among, insert_ignore
 from incident_graph.store.tables import Asset
 from incident_graph.urns import AssetUrn
 
@@ -35,7 +35,7 @@ async def ensure_asset_rows(
         }
         for a in ordered
     ]
-    await session.execute(insert_ignore_many(session, Asset), rows)
+    await session.execute(insert_ignore(session, Asset), rows)
     found = await session.execute(
         select(Asset.id, Asset.urn, Asset.name, Asset.platform, Asset.entity_type).where(
             among(session, Asset.urn, [a.urn for a in ordered])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Insert, Table, any_, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,19 +15,12 @@ from incident_graph.store.tables import Base
 T = TypeVar("T")
 
 
-def insert_ignore(
-    session: AsyncSession, table: type[Base] | Table, rows: list[dict[str, Any]]
-) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table).values(rows).on_conflict_do_nothing()
-    return sqlite.insert(table).values(rows).on_conflict_do_nothing()
+def insert_ignore(session: AsyncSession, table: type[Base] | Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database, without values.
 
-
-def insert_ignore_many(session: AsyncSession, table: type[Base]) -> Insert:
-    """The same, without values: execute it with a list of rows (one executemany).
-
-    For large batches: a multi-row VALUES clause of thousands of rows is slow to compile.
+    Execute it with one row (a dict) or many (a list: one executemany). Values go in as
+    parameters, never as a VALUES clause: such a statement is compiled on every call (and one
+    of thousands of rows is slow to compile), where this one is compiled once and cached.
     """
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()

@@ -24,7 +24,7 @@ async def add_grant(
         "created_ms": now_ms,
         "created_actor": actor,
     }
-    await session.execute(insert_ignore(session, PrivilegeGrant, [row]))
+    await session.execute(insert_ignore(session, PrivilegeGrant), row)
     found = await session.scalars(
         select(PrivilegeGrant).where(
             PrivilegeGrant.privilege == grant.privilege.value,

@@ -86,8 +86,10 @@ async def insert_incident(
         "updated_ms": now_ms,
         "version": 1,
     } | (lifecycle or {})
-    stmt = insert_ignore(session, INCIDENTS, [row]).returning(INCIDENTS.c.id)
-    incident_id = (await session.execute(stmt)).scalar_one_or_none()
+    # The row as parameters, not as VALUES: a statement with literal VALUES is compiled anew on
+    # every call (SQLAlchemy caches no multi-row VALUES insert).
+    stmt = insert_ignore(session, INCIDENTS).returning(INCIDENTS.c.id)
+    incident_id = (await session.execute(stmt, row)).scalar_one_or_none()
     if incident_id is None:
         return None
     await _link_assets(
@@ -158,14 +160,11 @@ async def _set_assignees(
         )
     if assignees:
         await session.execute(
-            insert_ignore(
-                session,
-                IncidentAssignee,
-                [
-                    {"incident_id": incident_id, "assignee_urn": urn, "position": pos}
-                    for pos, urn in enumerate(assignees)
-                ],
-            )
+            insert_ignore(session, IncidentAssignee),
+            [
+                {"incident_id": incident_id, "assignee_urn": urn, "position": pos}
+                for pos, urn in enumerate(assignees)
+            ],
         )
 
 

@@ -34,7 +34,7 @@ async def subscribe(
         {"incident_id": incident_id, "user_urn": u, "reason": reason.value, "created_ms": now_ms}
         for u in sorted(set(users))
     ]
-    await session.execute(insert_ignore(session, IncidentSubscriber, rows))
+    await session.execute(insert_ignore(session, IncidentSubscriber), rows)
 
 
 async def unsubscribe(session: AsyncSession, *, incident_id: int, user_urn: str) -> None:

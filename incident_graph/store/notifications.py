@@ -98,46 +98,36 @@ async def insert_channel(
     session: AsyncSession, *, spec: ChannelSpec, actor: str, now_ms: int
 ) -> int | None:
     """The new channel's id; None when the name is taken."""
-    stmt = insert_ignore(
-        session,
-        NotificationChannel,
-        [
-            {
-                "name": spec.name,
-                "kind": spec.kind.value,
-                "config": spec.config,
-                "soda_event_names": spec.soda_event_names,
-                "created_ms": now_ms,
-                "created_actor": actor,
-            }
-        ],
-    ).returning(NotificationChannel.id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = {
+        "name": spec.name,
+        "kind": spec.kind.value,
+        "config": spec.config,
+        "soda_event_names": spec.soda_event_names,
+        "created_ms": now_ms,
+        "created_actor": actor,
+    }
+    stmt = insert_ignore(session, NotificationChannel).returning(NotificationChannel.id)
+    return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
 async def insert_policy(
     session: AsyncSession, *, spec: PolicySpec, actor: str, now_ms: int
 ) -> int | None:
     """The new policy's id; None when the name is taken."""
-    stmt = insert_ignore(
-        session,
-        NotificationPolicy,
-        [
-            {
-                "name": spec.name,
-                "match": spec.match.as_json(),
-                "channel_ids": list(spec.channel_ids),
-                "user_urns": list(spec.user_urns),
-                "quiet_start": spec.quiet.start if spec.quiet else None,
-                "quiet_end": spec.quiet.end if spec.quiet else None,
-                "quiet_time_zone": spec.quiet.time_zone if spec.quiet else None,
-                "oncall_schedule_ids": list(spec.oncall_schedule_ids),
-                "created_ms": now_ms,
-                "created_actor": actor,
-            }
-        ],
-    ).returning(NotificationPolicy.id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = {
+        "name": spec.name,
+        "match": spec.match.as_json(),
+        "channel_ids": list(spec.channel_ids),
+        "user_urns": list(spec.user_urns),
+        "quiet_start": spec.quiet.start if spec.quiet else None,
+        "quiet_end": spec.quiet.end if spec.quiet else None,
+        "quiet_time_zone": spec.quiet.time_zone if spec.quiet else None,
+        "oncall_schedule_ids": list(spec.oncall_schedule_ids),
+        "created_ms": now_ms,
+        "created_actor": actor,
+    }
+    stmt = insert_ignore(session, NotificationPolicy).returning(NotificationPolicy.id)
+    return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
 async def update_channel_config(
@@ -197,7 +187,7 @@ async def insert_deliveries(session: AsyncSession, *, rows: list[dict[str, Any]]
     """One delivery per (event, channel) and per (event, user); a second expansion of an event
     adds nothing."""
     if rows:
-        await session.execute(insert_ignore(session, Delivery, rows))
+        await session.execute(insert_ignore(session, Delivery), rows)
 
 
 # The sender key of deliveries to a user personally (they have no channel).

@@ -17,23 +17,18 @@ async def insert_schedule(
     session: AsyncSession, *, rotation: Rotation, actor: str, now_ms: int
 ) -> int | None:
     """The new schedule's id; None when the name is taken."""
-    stmt = insert_ignore(
-        session,
-        OnCallSchedule,
-        [
-            {
-                "name": rotation.name,
-                "members": list(rotation.members),
-                "handoff": rotation.handoff,
-                "length_days": rotation.length_days,
-                "time_zone": rotation.time_zone,
-                "start_date": rotation.start_date.isoformat(),
-                "created_ms": now_ms,
-                "created_actor": actor,
-            }
-        ],
-    ).returning(OnCallSchedule.id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = {
+        "name": rotation.name,
+        "members": list(rotation.members),
+        "handoff": rotation.handoff,
+        "length_days": rotation.length_days,
+        "time_zone": rotation.time_zone,
+        "start_date": rotation.start_date.isoformat(),
+        "created_ms": now_ms,
+        "created_actor": actor,
+    }
+    stmt = insert_ignore(session, OnCallSchedule).returning(OnCallSchedule.id)
+    return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
 async def insert_override(
