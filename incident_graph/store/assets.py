@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.store.dialect import among, insert_ignore
+from incident_graph.store.dialect import among_param, insert_ignore
 from incident_graph.store.tables import Asset
 from incident_graph.urns import AssetUrn
 
@@ -37,11 +38,17 @@ async def ensure_asset_rows(
     ]
     await session.execute(insert_ignore(session, Asset), rows)
     found = await session.execute(
-        select(Asset.id, Asset.urn, Asset.name, Asset.platform, Asset.entity_type).where(
-            among(session, Asset.urn, [a.urn for a in ordered])
-        )
+        _asset_rows(session.get_bind().dialect.name), {"urns": [a.urn for a in ordered]}
     )
     return {row.urn: row for row in found}
+
+
+@cache
+def _asset_rows(dialect: str) -> Select[int, str, str, str | None, str]:
+    # Built once per dialect: every raise runs it.
+    return select(Asset.id, Asset.urn, Asset.name, Asset.platform, Asset.entity_type).where(
+        among_param(dialect, Asset.urn, "urns")
+    )
 
 
 # Built once: every asset field of every request starts here.

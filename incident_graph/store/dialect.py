@@ -43,6 +43,14 @@ def among(
     return column.in_(values)
 
 
+def among_param(dialect: str, column: QueryableAttribute[T], name: str) -> ColumnElement[bool]:
+    """`among`, with the values bound at execution as parameter `name`: for statements built
+    once per dialect (pass a list of values)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 async def plan_with_values(session: AsyncSession) -> None:
     """PostgreSQL: plan each statement of this transaction for its actual values.
 

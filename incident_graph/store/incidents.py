@@ -115,14 +115,20 @@ async def insert_incident(
     return row | {"id": incident_id}
 
 
+# Built once, on the Core table: an ORM-enabled UPDATE also syncs the session's objects,
+# which showed in the profile of a raise.
+_ASSETS = cast("Table", Asset.__table__)
+_COUNT_ACTIVE = (
+    update(_ASSETS)
+    .where(_ASSETS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(active_count=_ASSETS.c.active_count + bindparam("delta"))
+)
+
+
 async def _count_active(session: AsyncSession, *, asset_ids: Sequence[int], delta: int) -> None:
     """Move the assets' active-incident counters; called wherever links or states change."""
     if asset_ids and delta:
-        await session.execute(
-            update(Asset)
-            .where(Asset.id.in_(sorted(asset_ids)))
-            .values(active_count=Asset.active_count + delta)
-        )
+        await session.execute(_COUNT_ACTIVE, {"ids": sorted(asset_ids), "delta": delta})
 
 
 async def _link_assets(

@@ -16,9 +16,13 @@ async def get_user(session: AsyncSession, *, name: str) -> User | None:
     return (await session.scalars(select(User).where(User.name == name))).one_or_none()
 
 
+# Built once: every incident write checks it inside its unit.
+_ROLE_OF = select(User.role).where(User.id == bindparam("user_id"))
+
+
 async def role_of(session: AsyncSession, *, user_id: int) -> str | None:
     """The user's role as stored now (in the caller's transaction); None for no such user."""
-    result = await session.execute(select(User.role).where(User.id == user_id))
+    result = await session.execute(_ROLE_OF, {"user_id": user_id})
     return result.scalar_one_or_none()
 
 
