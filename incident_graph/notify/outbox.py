@@ -38,23 +38,8 @@ async def record(
             .execution_options(populate_existing=True)
         )
     ).one()
-    assets = (await incident_store.assets_by_incident(session, incident_ids=[incident_id])).get(
-        incident_id, []
-    )
-    fields = {column: getattr(incident, column) for column in SNAPSHOT_COLUMNS}
-    return await record_known(
-        session,
-        kind=kind,
-        incident_id=incident_id,
-        fields=fields,
-        assignees=await incident_store.assignee_urns_of(session, incident_id=incident_id),
-        assets=[
-            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
-            for a in assets
-        ],
-        actor=actor,
-        now_ms=now_ms,
-        extra=extra,
+    return await record_change(
+        session, kind=kind, incident=incident, values={}, actor=actor, now_ms=now_ms, extra=extra
     )
 
 
