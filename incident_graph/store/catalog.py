@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from incident_graph.domain.assets import AssetSpec, OwnershipType, OwnerSpec
 from incident_graph.store.assets import ensure_assets
 from incident_graph.store.dialect import among, plan_with_values
-from incident_graph.store.tables import Asset, AssetOwner, AssetTag, LineageEdge
+from incident_graph.store.tables import Asset, AssetOwner, AssetTag, LineageEdge, core_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +104,7 @@ async def _update_columns(
         if "new_description" in columns:
             values["description"] = bindparam("new_description")
         # The Core table, not the ORM entity: a plain executemany keyed by our own bind name.
-        table = cast("Table", Asset.__table__)
+        table = core_table(Asset)
         stmt = update(table).where(table.c.id == bindparam("row_id")).values(**values)
         await session.execute(stmt, rows)
 
@@ -126,7 +125,7 @@ async def _replace(
     await session.execute(removal.execution_options(synchronize_session=False))
     if rows:
         # The Core table: a plain executemany, without the ORM's per-row bulk bookkeeping.
-        await session.execute(insert(cast("Table", table.__table__)), rows)
+        await session.execute(insert(core_table(table)), rows)
 
 
 async def mark_deleted(session: AsyncSession, *, asset_id: int, now_ms: int) -> None:

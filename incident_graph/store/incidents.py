@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from sqlalchemy import Select, Table, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
@@ -21,12 +21,14 @@ from incident_graph.store.tables import (
     IncidentAsset,
     IncidentAssignee,
     IncidentEvent,
+    core_table,
 )
 
 # Core tables for the hot inserts: an ORM-enabled INSERT costs a bulk-persistence pass per call.
-INCIDENTS: Final = cast("Table", Incident.__table__)
-INCIDENT_ASSETS: Final = cast("Table", IncidentAsset.__table__)
-INCIDENT_EVENTS: Final = cast("Table", IncidentEvent.__table__)
+INCIDENTS: Final = core_table(Incident)
+INCIDENT_ASSETS: Final = core_table(IncidentAsset)
+INCIDENT_EVENTS: Final = core_table(IncidentEvent)
+ASSETS: Final = core_table(Asset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +119,10 @@ async def insert_incident(
 
 # Built once, on the Core table: an ORM-enabled UPDATE also syncs the session's objects,
 # which showed in the profile of a raise.
-_ASSETS = cast("Table", Asset.__table__)
 _COUNT_ACTIVE = (
-    update(_ASSETS)
-    .where(_ASSETS.c.id.in_(bindparam("ids", expanding=True)))
-    .values(active_count=_ASSETS.c.active_count + bindparam("delta"))
+    update(ASSETS)
+    .where(ASSETS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(active_count=ASSETS.c.active_count + bindparam("delta"))
 )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.notifications import ChannelSpec, DeliveryStatus, PolicySpec
@@ -21,6 +21,7 @@ from incident_graph.store.tables import (
     NotificationChannel,
     NotificationEvent,
     NotificationPolicy,
+    core_table,
 )
 
 RETRYABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
@@ -28,17 +29,17 @@ RETRYABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
 
 # Built once, on the Core table: every incident change writes one (an ORM-enabled INSERT
 # built per call showed in the profile of a status change).
+_EVENTS = core_table(NotificationEvent)
 _INSERT_EVENT = (
-    cast("Table", NotificationEvent.__table__)
-    .insert()
+    _EVENTS.insert()
     .values(
         kind=bindparam("kind"),
         incident_id=bindparam("incident_id"),
-        payload=bindparam("payload", type_=NotificationEvent.__table__.c.payload.type),
+        payload=bindparam("payload", type_=_EVENTS.c.payload.type),
         created_ms=bindparam("created_ms"),
         dispatched=False,
     )
-    .returning(NotificationEvent.__table__.c.id)
+    .returning(_EVENTS.c.id)
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -34,6 +35,12 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def core_table(model: type[Base]) -> Table:
+    """The Core table behind a mapped class, for statements that skip the ORM's bookkeeping
+    (typed: to mypy `__table__` is only a FromClause)."""
+    return cast("Table", model.__table__)
 
 
 class User(Base):
