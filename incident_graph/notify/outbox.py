@@ -9,7 +9,7 @@ worked out later by the worker, after the commit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,14 +63,24 @@ async def record_change(
         incident_id=incident.id,
         fields={column: getattr(incident, column) for column in SNAPSHOT_COLUMNS} | dict(values),
         assignees=await incident_store.assignee_urns_of(session, incident_id=incident.id),
-        assets=[
-            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
-            for a in assets
-        ],
+        assets=assets,
         actor=actor,
         now_ms=now_ms,
         extra=extra,
     )
+
+
+class AssetFacts(Protocol):
+    """What an event says of each asset: an asset row, or the columns a raise just read."""
+
+    @property
+    def urn(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def platform(self) -> str | None: ...
+    @property
+    def entity_type(self) -> str: ...
 
 
 # Incident columns the event's snapshot carries, and the payload key of each.
@@ -96,15 +106,14 @@ async def record_known(
     incident_id: int,
     fields: Mapping[str, Any],
     assignees: Sequence[str],
-    assets: Sequence[Mapping[str, Any]],
+    assets: Sequence[AssetFacts],
     actor: str,
     now_ms: int,
     extra: dict[str, Any] | None = None,
 ) -> int:
     """`record` for a unit that already holds the incident as written (a raise): no reads.
 
-    `fields` has the incident's column values (SNAPSHOT_COLUMNS' keys); `assets` has each
-    asset's urn, name, platform and type.
+    `fields` has the incident's column values (SNAPSHOT_COLUMNS' keys).
     """
     snapshot = {key: fields.get(column) for column, key in SNAPSHOT_COLUMNS.items()}
     snapshot["assignees"] = list(assignees)
@@ -114,7 +123,10 @@ async def record_known(
         "time": now_ms,
         "actor": actor,
         "incident": snapshot,
-        "assets": [dict(a) for a in assets],
+        "assets": [
+            {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
+            for a in assets
+        ],
         "extra": extra or {},
     }
     return await notification_store.insert_event(

@@ -131,10 +131,7 @@ async def raise_incident(
             incident_id=row["id"],
             fields=row,
             assignees=spec.assignees,
-            assets=[
-                {"urn": a.urn, "name": a.name, "platform": a.platform, "type": a.entity_type}
-                for a in (assets[ref.urn] for ref in spec.assets)
-            ],
+            assets=[assets[ref.urn] for ref in spec.assets],
             actor=actor,
             now_ms=now,
         )

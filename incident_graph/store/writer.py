@@ -2,8 +2,8 @@
 
 A unit that fails rolls back only its own changes and its caller gets its own error; the
 others commit together (a batch runs without SAVEPOINTs first, and again with one per unit
-only when a unit fails). On SQLite the single writer
-task is also what keeps concurrent requests from ever meeting "database is locked".
+only when a unit fails). On SQLite the single writer task is also what keeps concurrent
+requests from ever meeting "database is locked".
 """
 
 from __future__ import annotations
@@ -190,11 +190,11 @@ class Writer:
             for job in batch:
                 try:
                     job.result = await job.unit(session)
-                except DBAPIError as exc:
-                    if not isinstance(exc, IntegrityError):
-                        raise  # the whole batch's trouble: _run_with_retries decides
+                except IntegrityError as exc:
                     job.error = _as_domain_error(exc)
                     break
+                except DBAPIError:
+                    raise  # the whole batch's trouble: _run_with_retries decides
                 except Exception as exc:  # noqa: BLE001 - handed to the one caller it belongs to
                     job.error = exc
                     break
