@@ -18,6 +18,7 @@ from incident_graph.api.routes import http_routes
 from incident_graph.api.schema import build_schema
 from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
+from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.metrics import Metrics
 from incident_graph.notify.live import LiveEvents
 from incident_graph.notify.secrets import keyring_for, seal_channels
@@ -28,7 +29,8 @@ from incident_graph.store.migrate import upgrade
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
+    """The app; `clock` is the time every write records (tests pass a FixedClock)."""
     db = connect(settings)
     metrics = Metrics()
     writer = Writer(
@@ -38,6 +40,7 @@ def create_app(settings: Settings) -> Starlette:
         # there a unit's statements are network round trips, so parallel transactions help.
         concurrency=1 if db.dialect == "sqlite" else settings.write_concurrency,
         on_batch=metrics.write_batch.observe,
+        clock=clock,
     )
     schema = build_schema(settings)
     view = GraphQLView(schema, settings=settings, db=db, writer=writer)
@@ -56,7 +59,7 @@ def create_app(settings: Settings) -> Starlette:
             await db.dispose()
             raise
         await live.start()
-        worker = DeliveryWorker(writer=writer, settings=settings, live=live)
+        worker = DeliveryWorker(writer=writer, settings=settings, live=live, clock=clock)
         if settings.notify_worker:
             await worker.start()
         app.state.delivery_worker = worker
@@ -89,6 +92,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.writer = writer
+    app.state.clock = clock
     app.state.live_events = live
     return app
 

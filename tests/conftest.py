@@ -15,6 +15,7 @@ from postgres_server import PostgresServer, execute, find_server
 
 from incident_graph.app import create_app
 from incident_graph.config import Settings
+from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.domain.enums import Role
 from incident_graph.services.users import create_token
 
@@ -66,9 +67,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @asynccontextmanager
-async def running_api(settings: Settings) -> AsyncIterator[Api]:
-    """The real ASGI app (lifespan run, so migrated and with its writer) and a token per role."""
-    app = create_app(settings)
+async def running_api(settings: Settings, clock: Clock = now_ms) -> AsyncIterator[Api]:
+    """The real ASGI app (lifespan run, so migrated and with its writer) and a token per role;
+    every write records `clock`'s time."""
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         writer = app.state.writer
         tokens = {

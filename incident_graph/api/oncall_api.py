@@ -10,7 +10,6 @@ from incident_graph.api.context import Info
 from incident_graph.api.mutation import CanWrite
 from incident_graph.api.notify_api import parse_id
 from incident_graph.api.types.scalars import Long
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.errors import NotFoundError
 from incident_graph.domain.oncall import build_override, build_rotation
 from incident_graph.notify.oncall import who_is_on_call
@@ -70,7 +69,7 @@ class OnCallQueries:
         self, info: Info, schedule: strawberry.ID, at: Long | None = None
     ) -> OnCallShift:
         schedule_id = parse_id(schedule, "schedule")
-        moment = now_ms() if at is None else int(at)
+        moment = info.context.writer.clock() if at is None else int(at)
         async with info.context.db.reading() as session:
             rows = await oncall_store.schedules_by_id(session, ids=[schedule_id])
             found = await who_is_on_call(session, schedule_ids=[schedule_id], at_ms=moment)

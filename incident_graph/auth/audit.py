@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.principal import Principal
-from incident_graph.domain.clock import now_ms
 from incident_graph.store import Writer
 from incident_graph.store import audit as audit_store
 
@@ -23,14 +22,14 @@ async def record_refusal(
             target=target,
             allowed=False,
             reason=reason,
-            now_ms=now_ms(),
+            now_ms=writer.clock(),
         )
 
     await writer.run(unit)
 
 
 async def record_allowed(
-    session: AsyncSession, *, actor: str, operation: str, target: str | None
+    session: AsyncSession, *, actor: str, operation: str, target: str | None, now_ms: int
 ) -> None:
     """Append an allowed row inside the caller's unit of work, so it commits with the change."""
     await audit_store.append(
@@ -40,5 +39,5 @@ async def record_allowed(
         target=target,
         allowed=True,
         reason=None,
-        now_ms=now_ms(),
+        now_ms=now_ms,
     )

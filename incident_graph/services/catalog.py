@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.assets import AssetSpec, check_batch
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFoundError
 from incident_graph.store import Writer
 from incident_graph.store import catalog as catalog_store
@@ -20,7 +19,7 @@ async def upsert_assets(*, writer: Writer, specs: list[AssetSpec]) -> UpsertCoun
     check_batch(specs)
 
     async def unit(session: AsyncSession) -> UpsertCounts:
-        return await catalog_store.upsert_assets(session, specs=specs, now_ms=now_ms())
+        return await catalog_store.upsert_assets(session, specs=specs, now_ms=writer.clock())
 
     return await writer.run(unit)
 
@@ -42,6 +41,6 @@ async def delete_asset(*, writer: Writer, urn: str) -> None:
                 f"{urn!r} has {active} active incident(s); resolve them before deleting the asset",
                 activeIncidents=active,
             )
-        await catalog_store.mark_deleted(session, asset_id=asset.id, now_ms=now_ms())
+        await catalog_store.mark_deleted(session, asset_id=asset.id, now_ms=writer.clock())
 
     await writer.run(unit)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.audit import record_allowed
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.directory import GROUP_PREFIX, USER_PREFIX, PersonSpec, name_of
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFoundError
@@ -31,13 +30,14 @@ async def create_user(*, writer: Writer, spec: PersonSpec, role: Role, actor: st
             role=role.value,
             display_name=spec.display_name,
             email=spec.email,
-            now_ms=now_ms(),
+            now_ms=writer.clock(),
         )
         await record_allowed(
             session,
             actor=actor,
             operation="createUser",
             target=f"{USER_PREFIX}{spec.name} ({role})",
+            now_ms=writer.clock(),
         )
         return user
 
@@ -54,10 +54,14 @@ async def create_group(*, writer: Writer, spec: PersonSpec, actor: str) -> Group
                 urn=GROUP_PREFIX + spec.name,
             )
         group = await directory_store.insert_group(
-            session, name=spec.name, display_name=spec.display_name, now_ms=now_ms()
+            session, name=spec.name, display_name=spec.display_name, now_ms=writer.clock()
         )
         await record_allowed(
-            session, actor=actor, operation="createGroup", target=GROUP_PREFIX + spec.name
+            session,
+            actor=actor,
+            operation="createGroup",
+            target=GROUP_PREFIX + spec.name,
+            now_ms=writer.clock(),
         )
         return group
 
@@ -96,6 +100,7 @@ async def change_members(
             actor=actor,
             operation="addGroupMembers" if add else "removeGroupMembers",
             target=f"{GROUP_PREFIX}{group_name}: {', '.join(USER_PREFIX + n for n in names)}",
+            now_ms=writer.clock(),
         )
 
     await writer.run(unit)

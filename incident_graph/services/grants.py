@@ -6,7 +6,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.audit import record_allowed
 from incident_graph.domain.access import GrantScope, GrantSpec
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.directory import GROUP_PREFIX, name_of
 from incident_graph.domain.errors import NotFoundError
 from incident_graph.store import Writer
@@ -40,9 +39,13 @@ async def grant(*, writer: Writer, spec: GrantSpec, actor: str) -> PrivilegeGran
 
     async def unit(session: AsyncSession) -> PrivilegeGrant:
         await _require_grantee(session, spec.grantee_urn)
-        row = await grant_store.add_grant(session, grant=spec, actor=actor, now_ms=now_ms())
+        row = await grant_store.add_grant(session, grant=spec, actor=actor, now_ms=writer.clock())
         await record_allowed(
-            session, actor=actor, operation="grantPrivilege", target=describe(spec)
+            session,
+            actor=actor,
+            operation="grantPrivilege",
+            target=describe(spec),
+            now_ms=writer.clock(),
         )
         return row
 
@@ -56,7 +59,11 @@ async def revoke(*, writer: Writer, spec: GrantSpec, actor: str) -> None:
         if not await grant_store.remove_grant(session, grant=spec):
             raise NotFoundError(f"there is no grant of {describe(spec)}; nothing to revoke")
         await record_allowed(
-            session, actor=actor, operation="revokePrivilege", target=describe(spec)
+            session,
+            actor=actor,
+            operation="revokePrivilege",
+            target=describe(spec),
+            now_ms=writer.clock(),
         )
 
     await writer.run(unit)

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.incidents import KEEP, RaiseSpec, StatusSpec, UpdateSpec
@@ -95,7 +94,7 @@ async def raise_incident(
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is not None:
                 return _same_raise(existing, spec)
-        now = now_ms()
+        now = writer.clock()
         planned = rules.plan_status(
             rules.Lifecycle(state=IncidentState.ACTIVE),
             spec.status,
@@ -164,7 +163,7 @@ async def update_incident_status(
 
     async def unit(session: AsyncSession) -> None:
         incident = await locked(session, urn, expected_version, access=access)
-        now = now_ms()
+        now = writer.clock()
         values = rules.plan_status(
             lifecycle_of(incident), status, actor=actor, now_ms=now, require_note=require_note
         )
@@ -218,7 +217,7 @@ async def update_incident(
             access=access,
             adding=() if spec.assets is KEEP else spec.assets,
         )
-        now = now_ms()
+        now = writer.clock()
         values: dict[str, Any] = {}
         if spec.title is not KEEP:
             values["title"] = spec.title

@@ -6,7 +6,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import BadUserInputError, ForbiddenError, NotFoundError
 from incident_graph.domain.incidents import RootCause
@@ -32,7 +31,7 @@ async def acknowledge(
         incident = await locked(session, urn, expected_version, access=access)
         if incident.acknowledged_ms is not None:
             return False
-        now = now_ms()
+        now = writer.clock()
         await incident_store.apply_change(
             session,
             incident=incident,
@@ -65,7 +64,7 @@ async def set_root_cause(
             kind=EventKind.ROOT_CAUSE_SET,
             values=rules.root_cause_values(root_cause),
             actor=actor,
-            now_ms=now_ms(),
+            now_ms=writer.clock(),
         )
 
     await run_checked(writer, unit)
@@ -85,7 +84,7 @@ async def add_comment(
 
     async def unit(session: AsyncSession) -> int:
         incident = await locked(session, urn, expected_version, access=access)
-        now = now_ms()
+        now = writer.clock()
         comment_id = await lifecycle_store.insert_comment(
             session, incident_id=incident.id, author=actor, text=text, now_ms=now
         )
@@ -153,7 +152,7 @@ async def edit_comment(
             if access is not None:
                 raise access.refusal(reason, subject=f"{urn} comment {comment.id}")
             raise ForbiddenError(reason)
-        now = now_ms()
+        now = writer.clock()
         await incident_store.apply_change(
             session,
             incident=incident,
@@ -194,7 +193,7 @@ async def set_subscription(*, writer: Writer, urn: str, user: str, subscribed: b
                 incident_id=incident.id,
                 users=[user],
                 reason=SubscriptionReason.SUBSCRIBED,
-                now_ms=now_ms(),
+                now_ms=writer.clock(),
             )
         else:
             await lifecycle_store.unsubscribe(session, incident_id=incident.id, user_urn=user)

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.egress import EgressPolicy
 from incident_graph.domain.errors import BadUserInputError, ConflictError, NotFoundError
 from incident_graph.domain.notifications import ChannelSpec, PolicySpec, display_url
@@ -31,7 +30,7 @@ async def create_channel(
 
     async def unit(session: AsyncSession) -> int:
         channel_id = await notification_store.insert_channel(
-            session, spec=sealed, actor=actor, now_ms=now_ms()
+            session, spec=sealed, actor=actor, now_ms=writer.clock()
         )
         if channel_id is None:
             raise ConflictError(
@@ -61,7 +60,7 @@ async def create_policy(*, writer: Writer, spec: PolicySpec, actor: str) -> int:
                 field="onCallScheduleIds",
             )
         policy_id = await notification_store.insert_policy(
-            session, spec=spec, actor=actor, now_ms=now_ms()
+            session, spec=spec, actor=actor, now_ms=writer.clock()
         )
         if policy_id is None:
             raise ConflictError(
@@ -81,6 +80,6 @@ async def redeliver(*, writer: Writer, delivery_id: int) -> None:
         )
         if delivery is None:
             raise NotFoundError(f"no delivery {delivery_id}; list them with deliveries(status)")
-        await notification_store.requeue(session, delivery_id=delivery_id, now_ms=now_ms())
+        await notification_store.requeue(session, delivery_id=delivery_id, now_ms=writer.clock())
 
     await writer.run(unit)

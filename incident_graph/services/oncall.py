@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.domain.clock import now_ms
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.oncall import Override, Rotation
 from incident_graph.store import Writer
@@ -16,7 +15,7 @@ async def create_schedule(*, writer: Writer, rotation: Rotation, actor: str) -> 
 
     async def unit(session: AsyncSession) -> int:
         schedule_id = await oncall_store.insert_schedule(
-            session, rotation=rotation, actor=actor, now_ms=now_ms()
+            session, rotation=rotation, actor=actor, now_ms=writer.clock()
         )
         if schedule_id is None:
             raise ConflictError(
@@ -35,7 +34,7 @@ async def add_override(*, writer: Writer, schedule_id: int, override: Override) 
         if not found:
             raise NotFoundError(f"no on-call schedule {schedule_id}; create it first")
         return await oncall_store.insert_override(
-            session, schedule_id=schedule_id, override=override, now_ms=now_ms()
+            session, schedule_id=schedule_id, override=override, now_ms=writer.clock()
         )
 
     return await writer.run(unit)

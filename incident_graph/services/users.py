@@ -58,7 +58,9 @@ def _check_name(name: str) -> None:
         ) from exc
 
 
-async def change_role(session: AsyncSession, *, user: User, role: Role, actor: str) -> Role | None:
+async def change_role(
+    session: AsyncSession, *, user: User, role: Role, actor: str, now_ms: int
+) -> Role | None:
     """Give a user another role inside the caller's unit, audited; the old role, or None when
     it already had this one. CONFLICT when it would leave no admin. The one way roles change
     (setUserRole, `user set-role`, `token create --role`)."""
@@ -80,6 +82,7 @@ async def change_role(session: AsyncSession, *, user: User, role: Role, actor: s
         actor=actor,
         operation="setUserRole",
         target=f"{user_urn(user.name)}: {old.value} -> {role.value}",
+        now_ms=now_ms,
     )
     return old
 
@@ -93,15 +96,20 @@ async def set_user_role(*, writer: Writer, user: str, role: Role, actor: str) ->
             raise NotFoundError(
                 f"no user {user_urn(user)}; create it with createUser first", urn=user_urn(user)
             )
-        return await change_role(session, user=found, role=role, actor=actor)
+        return await change_role(session, user=found, role=role, actor=actor, now_ms=writer.clock())
 
     return await writer.run(unit)
 
 
 async def _issue(
-    session: AsyncSession, *, user: str, role: Role | None, label: str, actor: str = CLI_ACTOR
+    session: AsyncSession,
+    *,
+    user: str,
+    role: Role | None,
+    label: str,
+    now: int,
+    actor: str = CLI_ACTOR,
 ) -> IssuedToken:
-    now = now_ms()
     existing = await user_store.get_user(session, name=user)
     changed_from: Role | None = None
     if existing is None:
@@ -111,7 +119,9 @@ async def _issue(
         user_id = existing.id
         effective = Role(existing.role)
         if role is not None:
-            changed_from = await change_role(session, user=existing, role=role, actor=actor)
+            changed_from = await change_role(
+                session, user=existing, role=role, actor=actor, now_ms=now
+            )
             effective = role
     secret = new_secret()
     token_id = await user_store.insert_token(
@@ -133,7 +143,9 @@ async def create_token(
     _check_name(user)
 
     async def unit(session: AsyncSession) -> IssuedToken:
-        return await _issue(session, user=user, role=role, label=label, actor=actor)
+        return await _issue(
+            session, user=user, role=role, label=label, now=writer.clock(), actor=actor
+        )
 
     return await writer.run(unit)
 
@@ -144,7 +156,9 @@ async def bootstrap_admin(*, writer: Writer) -> IssuedToken | None:
     async def unit(session: AsyncSession) -> IssuedToken | None:
         if await user_store.count_users(session):
             return None
-        return await _issue(session, user=FIRST_ADMIN, role=Role.ADMIN, label="first-admin")
+        return await _issue(
+            session, user=FIRST_ADMIN, role=Role.ADMIN, label="first-admin", now=writer.clock()
+        )
 
     return await writer.run(unit)
 
@@ -156,7 +170,7 @@ async def revoke_token(
 
     async def unit(session: AsyncSession) -> None:
         if not await user_store.revoke_token(
-            session, token_id=token_id, now_ms=now_ms(), user_id=owner_id
+            session, token_id=token_id, now_ms=writer.clock(), user_id=owner_id
         ):
             raise NotFoundError(
                 f"no active token with id {token_id}"
@@ -164,7 +178,11 @@ async def revoke_token(
             )
         if actor is not None:
             await record_allowed(
-                session, actor=actor, operation="revokeAccessToken", target=f"token {token_id}"
+                session,
+                actor=actor,
+                operation="revokeAccessToken",
+                target=f"token {token_id}",
+                now_ms=writer.clock(),
             )
 
     await writer.run(unit)
@@ -187,7 +205,7 @@ async def issue_access_token(
         found = await user_store.get_user(session, name=user)
         if found is None:
             raise NotFoundError(f"no user {user_urn(user)}; create it with createUser first")
-        now = now_ms()
+        now = writer.clock()
         expires = None if expires_in_days is None else now + expires_in_days * DAY_MS
         secret = new_secret()
         token_id = await user_store.insert_token(
@@ -203,6 +221,7 @@ async def issue_access_token(
             actor=actor,
             operation="createAccessToken",
             target=f"token {token_id} for {user_urn(user)}",
+            now_ms=writer.clock(),
         )
         return NewToken(token_id, user, label, secret, now, expires)
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.domain.errors import ConflictError, DomainError
 from incident_graph.store.database import release_request_reads
 
@@ -71,7 +72,11 @@ class Writer:
         max_batch: int = 64,
         concurrency: int = 1,
         on_batch: Callable[[int], None] | None = None,
+        clock: Clock = now_ms,
     ) -> None:
+        # The time units of work record (created, updated, audit stamps): injectable, so tests
+        # can raise incidents at chosen moments instead of sleeping between them.
+        self.clock = clock
         self._sessions = sessions
         self._on_batch = on_batch
         self._max_batch = max_batch
