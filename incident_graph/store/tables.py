@@ -19,6 +19,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from incident_graph.domain.access import GrantScope, Privilege
+from incident_graph.domain.assets import OwnershipType
+from incident_graph.domain.enums import (
+    EventKind,
+    IncidentPriority,
+    IncidentSourceType,
+    IncidentStage,
+    IncidentState,
+    IncidentType,
+    Role,
+    RootCauseCategory,
+    SubscriptionReason,
+)
+from incident_graph.domain.notifications import DeliveryStatus, DestinationKind, NotifyKind
+from incident_graph.store.columns import EnumText, Id
+
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -27,10 +43,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# SQLite only makes INTEGER PRIMARY KEY an auto-incrementing rowid alias, so ids are BIGINT
-# on PostgreSQL and INTEGER on SQLite.
-Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -48,7 +60,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumText(Role, 20))
     created_ms: Mapped[int] = mapped_column(BigInteger)
     display_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -97,9 +109,9 @@ class PrivilegeGrant(Base):
     __tablename__ = "privilege_grants"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    privilege: Mapped[str] = mapped_column(String(40))
+    privilege: Mapped[Privilege] = mapped_column(EnumText(Privilege, 40))
     grantee_urn: Mapped[str] = mapped_column(String(300))
-    scope: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[GrantScope] = mapped_column(EnumText(GrantScope, 10))
     # The platform or asset URN; "" for a global grant, so the unique constraint holds.
     resource: Mapped[str] = mapped_column(String(1000))
     created_ms: Mapped[int] = mapped_column(BigInteger)
@@ -159,7 +171,9 @@ class AssetOwner(Base):
         ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
     owner_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
-    ownership_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ownership_type: Mapped[OwnershipType] = mapped_column(
+        EnumText(OwnershipType, 40), primary_key=True
+    )
     position: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_asset_owners_owner", "owner_urn"),)
@@ -198,17 +212,17 @@ class Incident(Base):
     urn: Mapped[str] = mapped_column(String(300), unique=True)
     # Digest of a raise's content, so a retried raise with the same caller id is recognised.
     fingerprint: Mapped[str] = mapped_column(String(64))
-    incident_type: Mapped[str] = mapped_column(String(20))
+    incident_type: Mapped[IncidentType] = mapped_column(EnumText(IncidentType, 20))
     custom_type: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
-    priority: Mapped[str | None] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(10))
-    stage: Mapped[str | None] = mapped_column(String(20))
+    priority: Mapped[IncidentPriority | None] = mapped_column(EnumText(IncidentPriority, 10))
+    state: Mapped[IncidentState] = mapped_column(EnumText(IncidentState, 10))
+    stage: Mapped[IncidentStage | None] = mapped_column(EnumText(IncidentStage, 20))
     status_message: Mapped[str | None] = mapped_column(Text)
     status_time_ms: Mapped[int] = mapped_column(BigInteger)
     status_actor: Mapped[str] = mapped_column(String(300))
-    source_type: Mapped[str] = mapped_column(String(20))
+    source_type: Mapped[IncidentSourceType] = mapped_column(EnumText(IncidentSourceType, 20))
     source_urn: Mapped[str | None] = mapped_column(String(1000))
     started_at_ms: Mapped[int | None] = mapped_column(BigInteger)
     created_ms: Mapped[int] = mapped_column(BigInteger)
@@ -223,7 +237,9 @@ class Incident(Base):
     resolved_ms: Mapped[int | None] = mapped_column(BigInteger)
     resolved_actor: Mapped[str | None] = mapped_column(String(300))
     resolution_note: Mapped[str | None] = mapped_column(Text)
-    root_cause_category: Mapped[str | None] = mapped_column(String(30))
+    root_cause_category: Mapped[RootCauseCategory | None] = mapped_column(
+        EnumText(RootCauseCategory, 30)
+    )
     root_cause_detail: Mapped[str | None] = mapped_column(Text)
 
     # For the organisation-wide incident list: newest/updated first, by state, by source check.
@@ -251,7 +267,7 @@ class IncidentAsset(Base):
         ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(10))
+    state: Mapped[IncidentState] = mapped_column(EnumText(IncidentState, 10))
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (
@@ -281,7 +297,7 @@ class IncidentEvent(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[EventKind] = mapped_column(EnumText(EventKind, 30))
     actor: Mapped[str] = mapped_column(String(300))
     time_ms: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -311,7 +327,7 @@ class IncidentSubscriber(Base):
         ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
     )
     user_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[SubscriptionReason] = mapped_column(EnumText(SubscriptionReason, 20))
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_incident_subscribers_user", "user_urn"),)
@@ -323,7 +339,7 @@ class NotificationEvent(Base):
     __tablename__ = "notification_events"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[NotifyKind] = mapped_column(EnumText(NotifyKind, 40))
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
@@ -342,7 +358,7 @@ class NotificationChannel(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[DestinationKind] = mapped_column(EnumText(DestinationKind, 20))
     # url, secret, recipients, SMTP settings, Slack member ids: whatever the kind needs.
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     soda_event_names: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -393,7 +409,7 @@ class Delivery(Base):
     oncall_schedule_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # Who the message names (owners, subscribers, policy users), as a JSON list of URNs.
     recipients: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus, 10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_ms: Mapped[int] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
