@@ -36,9 +36,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     writer = Writer(
         db.write_sessions,
         max_batch=settings.write_batch_max,
-        # One writer on SQLite (it has one write lock); several on PostgreSQL, each grouping:
-        # there a unit's statements are network round trips, so parallel transactions help.
-        concurrency=1 if db.dialect == "sqlite" else settings.write_concurrency,
+        concurrency=db.dialect.writer_concurrency(settings.write_concurrency),
         on_batch=metrics.write_batch.observe,
         clock=clock,
     )

@@ -18,6 +18,7 @@ from incident_graph.domain.errors import DomainError
 from incident_graph.services import users as user_service
 from incident_graph.services.users import CLI_ACTOR, IssuedToken
 from incident_graph.store import Writer, connect
+from incident_graph.store.dialect import dialect_for
 from incident_graph.store.migrate import upgrade
 
 T = TypeVar("T")
@@ -53,12 +54,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.with_overrides(
         host=args.host or settings.host, port=args.port if args.port is not None else settings.port
     )
-    if args.workers > 1 and settings.is_sqlite:
-        # SQLite has one write lock: extra processes would only queue on it, and each would
-        # lose the single writer queue that keeps "database is locked" away.
+    refusal = dialect_for(settings.database_url).workers_refusal
+    if args.workers > 1 and refusal is not None:
         print(
-            "serve --workers needs PostgreSQL (INCIDENT_GRAPH_DATABASE_URL=postgresql+asyncpg://"
-            "...); on SQLite run one process",
+            f"serve --workers needs PostgreSQL (INCIDENT_GRAPH_DATABASE_URL=postgresql+asyncpg://"
+            f"...): {refusal}; on SQLite run one process",
             file=sys.stderr,
         )
         return 2

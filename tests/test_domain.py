@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from incident_graph.domain import incidents as rules
+from incident_graph.domain.changes import UNSET
 from incident_graph.domain.enums import IncidentPriority, IncidentState, IncidentType
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.health import ActiveIncidents, incident_health
@@ -60,7 +61,7 @@ def test_duplicate_assignees_collapse_and_limits_hold() -> None:
 def test_update_keeps_omitted_fields() -> None:
     spec = rules.build_update(title="new", assignee_urns=[])
     assert spec.changed == ("title", "assignees")
-    assert spec.description is rules.KEEP
+    assert spec.description is UNSET
     assert spec.assignees == ()
     null_lists = rules.build_update(title=None, assignee_urns=None, resource_urns=None)
     assert null_lists.changed == ("title",)

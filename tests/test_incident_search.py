@@ -13,7 +13,7 @@ from helpers import Api
 
 from incident_graph.config import Settings, SettingsError
 from incident_graph.domain.enums import Role
-from incident_graph.store import fulltext
+from incident_graph.store import search_text_sqlite
 
 ORDERS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,orders,PROD)"
 CUSTOMERS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,customers,PROD)"
@@ -492,7 +492,7 @@ async def test_sqlite_does_not_rank_by_a_word_in_too_many_incidents(
     """
     seeded = await _seed(api)
     seeded.urns["i6"] = await _raise(api, resourceUrn=EVENTS, type="SQL", title="Orders replayed")
-    monkeypatch.setattr(fulltext, "RANKED_WORD_LIMIT", 3)
+    monkeypatch.setattr(search_text_sqlite, "RANKED_WORD_LIMIT", 3)
     # "orders" is in four incidents now; i4 says it most.
     found = seeded.names((await _search(api, query="orders"))["incidents"])
     if backend == "sqlite":
@@ -500,6 +500,6 @@ async def test_sqlite_does_not_rank_by_a_word_in_too_many_incidents(
     else:
         assert found[0] == "i4"
     # Within the limit, SQLite ranks again.
-    monkeypatch.setattr(fulltext, "RANKED_WORD_LIMIT", 4)
+    monkeypatch.setattr(search_text_sqlite, "RANKED_WORD_LIMIT", 4)
     found = seeded.names((await _search(api, query="orders"))["incidents"])
     assert found[0] == "i4"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Any
+from collections.abc import AsyncGenerator, Sequence
 
 import strawberry
 
 from incident_graph.api.context import Info
 from incident_graph.api.types.scalars import Long
 from incident_graph.domain.enums import IncidentPriority, IncidentState
+from incident_graph.domain.events import Notification
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify.live import LiveEvents
 
@@ -40,24 +40,24 @@ class IncidentEventMessage:
     recipients: list[str]
 
 
-def _wanted(flt: IncidentEventFilter | None, payload: dict[str, Any]) -> bool:
+def _wanted(flt: IncidentEventFilter | None, payload: Notification) -> bool:
     if flt is None:
         return True
     incident = payload["incident"]
-    assets = payload.get("assets", [])
-    checks = (
+    assets = payload["assets"]
+    checks: tuple[tuple[Sequence[object] | None, set[str | None]], ...] = (
         (flt.event_types, {payload["event"]}),
-        (flt.priorities, {incident.get("priority")}),
+        (flt.priorities, {incident["priority"]}),
         (flt.incident_urns, {incident["urn"]}),
         (flt.asset_urns, {a["urn"] for a in assets}),
-        (flt.platforms, {a.get("platform") for a in assets}),
+        (flt.platforms, {a["platform"] for a in assets}),
     )
     return all(
         not wanted or {getattr(w, "value", w) for w in wanted} & have for wanted, have in checks
     )
 
 
-def _message(payload: dict[str, Any]) -> IncidentEventMessage:
+def _message(payload: Notification) -> IncidentEventMessage:
     incident = payload["incident"]
     return IncidentEventMessage(
         event_id=strawberry.ID(str(payload["eventId"])),
@@ -65,14 +65,14 @@ def _message(payload: dict[str, Any]) -> IncidentEventMessage:
         time=Long(payload["time"]),
         actor=payload["actor"],
         incident_urn=incident["urn"],
-        title=incident.get("title"),
-        priority=IncidentPriority(incident["priority"]) if incident.get("priority") else None,
+        title=incident["title"],
+        priority=IncidentPriority(incident["priority"]) if incident["priority"] else None,
         state=IncidentState(incident["state"]),
-        stage=incident.get("stage"),
+        stage=incident["stage"],
         link=incident["link"],
-        asset_urns=[a["urn"] for a in payload.get("assets", [])],
-        owners=list(payload.get("owners", [])),
-        recipients=list(payload.get("recipients", [])),
+        asset_urns=[a["urn"] for a in payload["assets"]],
+        owners=list(payload["owners"]),
+        recipients=list(payload["recipients"]),
     )
 
 

@@ -16,6 +16,7 @@ from incident_graph.api.types.inputs import (
 )
 from incident_graph.api.types.lifecycle import ExpectedVersion
 from incident_graph.domain import incidents as rules
+from incident_graph.domain.changes import UNSET
 from incident_graph.domain.lifecycle import check_lead
 from incident_graph.services import incidents as incident_service
 
@@ -24,7 +25,7 @@ __all__ = ["CanWrite", "IncidentMutations"]
 
 
 def _given(value: Any) -> Any:
-    return rules.KEEP if value is strawberry.UNSET else value
+    return UNSET if value is strawberry.UNSET else value
 
 
 @strawberry.type
@@ -101,7 +102,7 @@ class IncidentMutations:
             assignee_urns=_given(input.assignee_urns),
             resource_urns=_given(input.resource_urns),
             status=status.to_spec() if isinstance(status, IncidentStatusInput) else status,
-            lead=lead if lead is rules.KEEP else check_lead(lead),
+            lead=lead if lead is UNSET else check_lead(lead),
         )
         ctx = info.context
         await incident_service.update_incident(

@@ -25,8 +25,8 @@ from incident_graph.domain.errors import ForbiddenError
 from incident_graph.store import Writer
 from incident_graph.store import directory as directory_store
 from incident_graph.store import grants as grant_store
-from incident_graph.store import incidents as incident_store
 from incident_graph.store import users as user_store
+from incident_graph.store.incidents import HeldIncident
 from incident_graph.store.tables import PrivilegeGrant
 from incident_graph.store.writer import Unit
 from incident_graph.urns import AssetUrn
@@ -87,27 +87,21 @@ class IncidentAccess:
         )
 
     async def check_change(
-        self,
-        session: AsyncSession,
-        *,
-        incident_id: int,
-        urn: str,
-        adding: Sequence[AssetUrn] = (),
+        self, session: AsyncSession, *, incident: HeldIncident, adding: Sequence[AssetUrn] = ()
     ) -> None:
         """MANAGE_INCIDENTS on the incident's assets as this transaction sees them (the caller
         holds the incident's row lock) and on any assets the change would add."""
         role = await self._stored_role(session)
         if role.writes_everywhere:
             return  # before reading the incident's assets, which this role does not need
-        found = await incident_store.assets_by_incident(session, incident_ids=[incident_id])
-        current = found.get(incident_id, [])
+        current = await incident.assets(session)
         await self._check(
             session,
             role=role,
             targets=_targets(
-                [(a.urn, a.platform) for a in current] + [(a.urn, a.platform) for a in adding]
+                [(a["urn"], a["platform"]) for a in current] + [(a.urn, a.platform) for a in adding]
             ),
-            subject=urn,
+            subject=incident.row.urn,
         )
 
     async def _stored_role(self, session: AsyncSession) -> Role:

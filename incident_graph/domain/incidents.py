@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Final, Generic, TypeVar
+from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain.changes import UNSET, Unset
 from incident_graph.domain.enums import (
     IncidentPriority,
     IncidentSourceType,
@@ -25,22 +25,6 @@ MAX_MESSAGE: Final = 50_000
 MAX_CUSTOM_TYPE: Final = 200
 MAX_ASSETS: Final = 100
 MAX_ASSIGNEES: Final = 100
-
-T = TypeVar("T")
-
-
-class _Keep(Enum):
-    """Marks a field an update leaves as it is (the caller omitted it)."""
-
-    KEEP = "KEEP"
-
-
-KEEP: Final = _Keep.KEEP
-
-
-@dataclass(frozen=True, slots=True)
-class Change(Generic[T]):
-    value: T
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +78,16 @@ class RaiseSpec:
 
 @dataclass(frozen=True, slots=True)
 class UpdateSpec:
-    """Fields an update sets; KEEP means the caller did not give that field."""
+    """Fields an update sets; UNSET means the caller did not give that field."""
 
-    title: str | _Keep | None = KEEP
-    description: str | _Keep | None = KEEP
-    priority: IncidentPriority | _Keep | None = KEEP
-    started_at: int | _Keep | None = KEEP
-    assignees: tuple[str, ...] | _Keep = KEEP
-    assets: tuple[urns.AssetUrn, ...] | _Keep = KEEP
-    status: StatusSpec | _Keep = KEEP
-    lead: str | _Keep | None = KEEP
+    title: str | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    priority: IncidentPriority | Unset | None = UNSET
+    started_at: int | Unset | None = UNSET
+    assignees: tuple[str, ...] | Unset = UNSET
+    assets: tuple[urns.AssetUrn, ...] | Unset = UNSET
+    status: StatusSpec | Unset = UNSET
+    lead: str | Unset | None = UNSET
     changed: tuple[str, ...] = field(default=())
 
 
@@ -223,34 +207,34 @@ def build_raise(
 
 def build_update(
     *,
-    title: str | _Keep | None = KEEP,
-    description: str | _Keep | None = KEEP,
-    priority: IncidentPriority | _Keep | None = KEEP,
-    started_at: int | _Keep | None = KEEP,
-    assignee_urns: list[str] | _Keep | None = KEEP,
-    resource_urns: list[str] | _Keep | None = KEEP,
-    status: StatusSpec | _Keep | None = KEEP,
-    lead: str | _Keep | None = KEEP,
+    title: str | Unset | None = UNSET,
+    description: str | Unset | None = UNSET,
+    priority: IncidentPriority | Unset | None = UNSET,
+    started_at: int | Unset | None = UNSET,
+    assignee_urns: list[str] | Unset | None = UNSET,
+    resource_urns: list[str] | Unset | None = UNSET,
+    status: StatusSpec | Unset | None = UNSET,
+    lead: str | Unset | None = UNSET,
 ) -> UpdateSpec:
     """Validate an updateIncident request. Null lists and a null status mean "leave as is"."""
     spec = UpdateSpec(
-        title=title if title is KEEP else _text("title", title, MAX_TITLE),
+        title=title if title is UNSET else _text("title", title, MAX_TITLE),
         description=(
             description
-            if description is KEEP
+            if description is UNSET
             else _text("description", description, MAX_DESCRIPTION)
         ),
         priority=priority,
-        started_at=started_at if started_at is KEEP else _check_started_at(started_at),
+        started_at=started_at if started_at is UNSET else _check_started_at(started_at),
         assignees=(
-            KEEP
-            if assignee_urns is KEEP or assignee_urns is None
+            UNSET
+            if assignee_urns is UNSET or assignee_urns is None
             else check_assignees(assignee_urns)
         ),
-        assets=KEEP
-        if resource_urns is KEEP or resource_urns is None
+        assets=UNSET
+        if resource_urns is UNSET or resource_urns is None
         else check_assets(resource_urns),
-        status=KEEP if status is KEEP or status is None else check_status(status),
+        status=UNSET if status is UNSET or status is None else check_status(status),
         lead=lead,
     )
     changed = tuple(
@@ -265,7 +249,7 @@ def build_update(
             "status",
             "lead",
         )
-        if getattr(spec, name) is not KEEP
+        if getattr(spec, name) is not UNSET
     )
     if not changed:
         raise BadUserInputError("updateIncident needs at least one field to change")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Final
+from dataclasses import replace
+from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain.changes import IncidentChange, IncidentFields
 from incident_graph.domain.enums import IncidentStage, IncidentState, RootCauseCategory
 from incident_graph.domain.errors import BadUserInputError, ConflictError
-from incident_graph.domain.incidents import RootCause, StatusSpec
+from incident_graph.domain.incidents import RaiseSpec, RootCause, StatusSpec
 
 MAX_COMMENT: Final = 50_000
 MAX_ROOT_CAUSE_DETAIL: Final = 50_000
@@ -30,36 +31,8 @@ STAGE_ALIASES: Final[dict[str, tuple[IncidentState, IncidentStage]]] = {
 _ACKNOWLEDGING_ALIASES: Final = frozenset({"ack"})
 _KNOWN_ALIASES: Final = "Reported, Investigating, Fixing, Resolved, New, Ack, Assigned"
 
-# Incident columns as the timeline names them; status time and actor are the event's own.
-TIMELINE_FIELDS: Final[dict[str, str]] = {
-    "title": "title",
-    "description": "description",
-    "priority": "priority",
-    "started_at_ms": "startedAt",
-    "state": "state",
-    "stage": "stage",
-    "status_message": "message",
-    "lead_urn": "lead",
-    "acknowledged_ms": "acknowledgedAt",
-    "acknowledged_actor": "acknowledgedBy",
-    "resolved_ms": "resolvedAt",
-    "resolved_actor": "resolvedBy",
-    "resolution_note": "resolutionNote",
-    "root_cause_category": "rootCauseCategory",
-    "root_cause_detail": "rootCauseDetail",
-}
-
 _MENTION = re.compile(r"@(urn:li:corpuser:[^\s(),]+)")
 _TRAILING = ".,;:!?'\""
-
-
-@dataclass(frozen=True, slots=True)
-class Lifecycle:
-    """What the rules need to know of an incident's current lifecycle."""
-
-    state: IncidentState
-    lead_urn: str | None = None
-    acknowledged_ms: int | None = None
 
 
 def status_with_alias(
@@ -133,9 +106,14 @@ def _moves_past_triage(status: StatusSpec) -> bool:
 
 
 def plan_status(
-    current: Lifecycle, status: StatusSpec, *, actor: str, now_ms: int, require_note: bool
-) -> dict[str, Any]:
-    """The column values a status change sets, or BadUserInputError when it is refused."""
+    current: IncidentFields,
+    status: StatusSpec,
+    *,
+    actor: str,
+    now_ms: int,
+    require_note: bool,
+) -> IncidentChange:
+    """What a status change sets, or BadUserInputError when it is refused."""
     note = status.message.strip() if status.message else ""
     resolving = status.state is IncidentState.RESOLVED
     if resolving and require_note and not note:
@@ -144,34 +122,56 @@ def plan_status(
             "(the server runs with INCIDENT_GRAPH_REQUIRE_RESOLUTION_NOTE=true)",
             field="message",
         )
-    values: dict[str, Any] = {
-        "state": status.state.value,
-        "stage": status.stage.value if status.stage else None,
-        "status_message": status.message,
-        "status_time_ms": now_ms,
-        "status_actor": actor,
-    }
+    change = IncidentChange(
+        state=status.state,
+        stage=status.stage,
+        status_message=status.message,
+        status_time_ms=now_ms,
+        status_actor=actor,
+    )
     if resolving:
-        values["resolution_note"] = status.message
+        change = replace(change, resolution_note=status.message)
         if current.state is not IncidentState.RESOLVED:
-            values |= {"resolved_ms": now_ms, "resolved_actor": actor}
+            change = replace(change, resolved_ms=now_ms, resolved_actor=actor)
     elif current.state is IncidentState.RESOLVED:
         # Reopened: the resolution no longer holds; the timeline keeps the old one.
-        values |= {"resolved_ms": None, "resolved_actor": None, "resolution_note": None}
+        change = replace(change, resolved_ms=None, resolved_actor=None, resolution_note=None)
     if status.root_cause is not None:
-        values |= root_cause_values(status.root_cause)
+        change = change.then(root_cause_change(status.root_cause))
     if current.lead_urn is None and _moves_past_triage(status):
-        values["lead_urn"] = actor
+        change = replace(change, lead_urn=actor)
     if status.acknowledge and current.acknowledged_ms is None:
-        values |= {"acknowledged_ms": now_ms, "acknowledged_actor": actor}
-    return values
+        change = replace(change, acknowledged_ms=now_ms, acknowledged_actor=actor)
+    return change
 
 
-def root_cause_values(root_cause: RootCause) -> dict[str, Any]:
-    return {
-        "root_cause_category": root_cause.category.value,
-        "root_cause_detail": root_cause.detail,
-    }
+def root_cause_change(root_cause: RootCause) -> IncidentChange:
+    return IncidentChange(
+        root_cause_category=root_cause.category, root_cause_detail=root_cause.detail
+    )
+
+
+def acknowledgement(*, actor: str, now_ms: int) -> IncidentChange:
+    return IncidentChange(acknowledged_ms=now_ms, acknowledged_actor=actor)
+
+
+def raised(spec: RaiseSpec, *, actor: str, now_ms: int, require_note: bool) -> IncidentFields:
+    """A new incident's fields: the raise's own, with its status applied as a status change
+    would apply it (a raise may already be resolved, or past triage and so led)."""
+    blank = IncidentFields(
+        title=spec.title,
+        description=spec.description,
+        priority=spec.priority,
+        started_at_ms=spec.started_at,
+        state=IncidentState.ACTIVE,
+        stage=None,
+        status_message=None,
+        status_time_ms=now_ms,
+        status_actor=actor,
+    )
+    return blank.after(
+        plan_status(blank, spec.status, actor=actor, now_ms=now_ms, require_note=require_note)
+    )
 
 
 def check_comment(text: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final, TypedDict
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,11 +59,31 @@ class DeliveryStatus(StrEnum):
     DEAD = "DEAD"
 
 
+class ChannelConfig(TypedDict, total=False):
+    """What a channel needs to send, by kind: a URL (and a signing secret) for webhooks, Slack
+    and Teams; SMTP settings and addresses for email. Stored as JSON, secrets encrypted."""
+
+    url: str
+    # What the API shows of the URL (its origin): the URL itself may be a credential.
+    url_display: str
+    secret: str
+    # Slack or Teams member ids by user URN, for real mentions.
+    member_ids: dict[str, str]
+    smtp_host: str
+    smtp_port: int
+    smtp_from: str
+    smtp_starttls: bool
+    smtp_username: str
+    smtp_password: str
+    recipients: list[str]
+    user_email_domain: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelSpec:
     name: str
     kind: DestinationKind
-    config: dict[str, Any]
+    config: ChannelConfig
     soda_event_names: bool = False
 
 
@@ -110,8 +130,7 @@ def _email_config(
     smtp_password: str | None,
     recipients: Sequence[str],
     user_email_domain: str | None,
-) -> dict[str, Any]:
-    config: dict[str, Any] = {}
+) -> ChannelConfig:
     if not smtp_host:
         raise BadUserInputError("an EMAIL destination needs smtpHost", field="smtpHost")
     if smtp_port is not None and not 0 < smtp_port < 65536:
@@ -133,16 +152,16 @@ def _email_config(
         raise BadUserInputError(
             "give smtpUsername and smtpPassword together (or neither)", field="smtpPassword"
         )
-    if smtp_username:
+    config = ChannelConfig(
+        smtp_host=smtp_host,
+        smtp_port=smtp_port or 25,
+        smtp_from=smtp_from,
+        smtp_starttls=smtp_starttls,
+        recipients=list(recipients),
+        user_email_domain=user_email_domain,
+    )
+    if smtp_username and smtp_password:
         config |= {"smtp_username": smtp_username, "smtp_password": smtp_password}
-    config |= {
-        "smtp_host": smtp_host,
-        "smtp_port": smtp_port or 25,
-        "smtp_from": smtp_from,
-        "smtp_starttls": smtp_starttls,
-        "recipients": list(recipients),
-        "user_email_domain": user_email_domain,
-    }
     return config
 
 
@@ -164,7 +183,7 @@ def build_channel(
     member_ids: Mapping[str, str] | None = None,
 ) -> ChannelSpec:
     """A valid channel, or BAD_USER_INPUT saying which setting to fix."""
-    config: dict[str, Any] = {}
+    config = ChannelConfig()
     if kind is DestinationKind.EMAIL:
         config = _email_config(
             smtp_host=smtp_host,

@@ -8,13 +8,12 @@ dispatched together, so an event is expanded exactly once even if the worker die
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.domain.events import DownstreamOwner, LinkedIncident, Notification
 from incident_graph.domain.notifications import (
-    DeliveryStatus,
     EventFacts,
     PolicyMatch,
     QuietHours,
@@ -26,7 +25,8 @@ from incident_graph.notify.oncall import who_is_on_call
 from incident_graph.store import catalog as catalog_store
 from incident_graph.store import lineage
 from incident_graph.store import notifications as notification_store
-from incident_graph.store.tables import NotificationEvent, NotificationPolicy
+from incident_graph.store.notifications import NewDelivery, PendingEvent
+from incident_graph.store.tables import NotificationPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,8 @@ class _Context:
     subscribers: dict[int, list[str]]
 
 
-async def _load(session: AsyncSession, events: list[NotificationEvent], depth: int) -> _Context:
-    urns = sorted({a["urn"] for e in events for a in e.payload.get("assets", [])})
+async def _load(session: AsyncSession, events: list[PendingEvent], depth: int) -> _Context:
+    urns = sorted({a["urn"] for e in events for a in e.payload["assets"]})
     asset_ids, tags = await notification_store.assets_with_tags(session, urns=urns)
     reached = await lineage.walk(
         session, start_ids=list(asset_ids.values()), depth=depth, upstream=False
@@ -75,13 +75,14 @@ async def _load(session: AsyncSession, events: list[NotificationEvent], depth: i
     )
 
 
-def _enrich(event: NotificationEvent, ctx: _Context, base_url: str) -> dict[str, Any]:
-    payload = dict(event.payload)
-    assets = payload.get("assets", [])
+def _expanded(event: PendingEvent, ctx: _Context, base_url: str) -> Notification:
+    """The event with its link and the people it concerns (its recipients come later)."""
+    payload = event.payload
+    assets = payload["assets"]
     ids = [ctx.asset_ids[a["urn"]] for a in assets if a["urn"] in ctx.asset_ids]
     own = set(ids)
     owners = list(dict.fromkeys(o for a in ids for o in ctx.owners.get(a, [])))
-    downstream_owners: list[dict[str, Any]] = []
+    downstream_owners: list[DownstreamOwner] = []
     seen: set[tuple[str, str]] = set()
     for a in ids:
         for down, depth in ctx.downstream.get(a, []):
@@ -91,26 +92,34 @@ def _enrich(event: NotificationEvent, ctx: _Context, base_url: str) -> dict[str,
                 key = (owner, ctx.downstream_urns[down])
                 if key not in seen:
                     seen.add(key)
-                    downstream_owners.append({"owner": owner, "asset": key[1], "depth": depth})
-    payload["incident"] = dict(payload["incident"]) | {
-        "link": incident_link(base_url, payload["incident"]["urn"])
-    }
-    payload["asset"] = assets[0] if assets else None
-    payload["owners"] = owners
-    payload["downstreamOwners"] = downstream_owners
-    payload["subscribers"] = ctx.subscribers.get(event.incident_id, [])
-    payload["eventId"] = event.id
-    return payload
+                    downstream_owners.append(
+                        DownstreamOwner(owner=owner, asset=key[1], depth=depth)
+                    )
+    incident = payload["incident"]
+    return Notification(
+        event=payload["event"],
+        time=payload["time"],
+        actor=payload["actor"],
+        incident=LinkedIncident(**incident, link=incident_link(base_url, incident["urn"])),
+        assets=assets,
+        extra=payload["extra"],
+        asset=assets[0] if assets else None,
+        owners=owners,
+        downstreamOwners=downstream_owners,
+        subscribers=ctx.subscribers.get(event.incident_id, []),
+        eventId=event.id,
+        recipients=[],
+    )
 
 
-def _facts(payload: dict[str, Any], ctx: _Context) -> EventFacts:
-    assets = payload.get("assets", [])
+def _facts(notification: Notification, ctx: _Context) -> EventFacts:
+    assets = notification["assets"]
     ids = [ctx.asset_ids[a["urn"]] for a in assets if a["urn"] in ctx.asset_ids]
     return EventFacts(
-        kind=payload["event"],
-        priority=payload["incident"].get("priority"),
-        incident_type=payload["incident"]["type"],
-        platforms=frozenset(a["platform"] for a in assets if a.get("platform")),
+        kind=notification["event"],
+        priority=notification["incident"]["priority"],
+        incident_type=notification["incident"]["type"],
+        platforms=frozenset(a["platform"] for a in assets if a["platform"]),
         asset_urns=frozenset(a["urn"] for a in assets),
         tags=frozenset(t for a in ids for t in ctx.tags.get(a, set())),
     )
@@ -120,30 +129,6 @@ def _quiet(policy: NotificationPolicy) -> QuietHours | None:
     if policy.quiet_start is None or policy.quiet_end is None:
         return None
     return QuietHours(policy.quiet_start, policy.quiet_end, policy.quiet_time_zone or "UTC")
-
-
-def _row(
-    event_id: int,
-    now_ms: int,
-    at: int,
-    *,
-    channel_id: int | None = None,
-    user_urn: str | None = None,
-    recipients: list[str] | None = None,
-    oncall: list[int] | None = None,
-) -> dict[str, Any]:
-    """A delivery row; every row has every column, so a batch is one multi-row INSERT."""
-    return {
-        "event_id": event_id,
-        "channel_id": channel_id,
-        "user_urn": user_urn,
-        "oncall_schedule_ids": oncall,
-        "recipients": recipients or [],
-        "status": DeliveryStatus.PENDING.value,
-        "attempts": 0,
-        "next_attempt_ms": at,
-        "created_ms": now_ms,
-    }
 
 
 async def expand_pending(
@@ -161,10 +146,10 @@ async def expand_pending(
         schedule_ids=sorted({s for p in policies for s in p.oncall_schedule_ids or []}),
         at_ms=now_ms,
     )
-    rows: list[dict[str, Any]] = []
+    rows: list[NewDelivery] = []
     for event in events:
-        payload = _enrich(event, ctx, settings.base_url)
-        facts = _facts(payload, ctx)
+        notification = _expanded(event, ctx, settings.base_url)
+        facts = _facts(notification, ctx)
         due: dict[int, int] = {}
         # Policy-named users and on-call schedules, each with the earliest time a policy
         # lets it go out: they are told personally, once per event.
@@ -185,29 +170,31 @@ async def expand_pending(
         recipients = list(
             dict.fromkeys(
                 [
-                    *payload["owners"],
-                    *(d["owner"] for d in payload["downstreamOwners"]),
-                    *payload["subscribers"],
-                    *payload.get("extra", {}).get("mentions", []),
+                    *notification["owners"],
+                    *(d["owner"] for d in notification["downstreamOwners"]),
+                    *notification["subscribers"],
+                    *notification["extra"].get("mentions", []),
                     *people,
                 ]
             )
         )
         # The event shows who is on call as it is processed; each delivery looks again when
         # it is sent (quiet hours may hold it past a handoff).
-        payload["recipients"] = list(
+        notification["recipients"] = list(
             dict.fromkeys([*recipients, *(on_call[s].user_urn for s in pagers if s in on_call)])
         )
         schedules = sorted(pagers) or None
 
         rows += [
-            _row(event.id, now_ms, at, channel_id=c, recipients=recipients, oncall=schedules)
+            NewDelivery(event.id, at, channel_id=c, recipients=recipients, oncall=schedules)
             for c, at in sorted(due.items())
         ]
-        rows += [_row(event.id, now_ms, at, user_urn=u, recipients=[u]) for u, at in people.items()]
-        rows += [_row(event.id, now_ms, at, oncall=[s]) for s, at in sorted(pagers.items())]
-        await notification_store.mark_dispatched(session, event_id=event.id, payload=payload)
-    await notification_store.insert_deliveries(session, rows=rows)
+        rows += [NewDelivery(event.id, at, user_urn=u, recipients=[u]) for u, at in people.items()]
+        rows += [NewDelivery(event.id, at, oncall=[s]) for s, at in sorted(pagers.items())]
+        await notification_store.mark_dispatched(
+            session, event_id=event.id, notification=notification
+        )
+    await notification_store.insert_deliveries(session, deliveries=rows, now_ms=now_ms)
     ids = [e.id for e in events]
     await notification_store.notify_listeners(session, channel=LIVE_CHANNEL, event_ids=ids)
     return ids

@@ -14,8 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Final
 
-from sqlalchemy.engine import make_url
-
+from incident_graph.domain.events import Notification
 from incident_graph.store import Database
 from incident_graph.store import notifications as notification_store
 
@@ -29,19 +28,13 @@ QUEUE_SIZE: Final = 1000
 class LiveEvents:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
+        self._queues: set[asyncio.Queue[Notification]] = set()
         self._listener: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """On PostgreSQL, LISTEN on a connection of its own."""
-        if self._db.dialect != "postgresql":
-            return
-        import asyncpg  # noqa: PLC0415 - PostgreSQL only
-
-        url = make_url(self._db.url).set(drivername="postgresql")
-        self._listener = await asyncpg.connect(url.render_as_string(hide_password=False))
-        await self._listener.add_listener(CHANNEL, self._on_notify)
+        """Where other processes may write (PostgreSQL), listen on a connection of its own."""
+        self._listener = await self._db.dialect.listen(self._db.url, CHANNEL, self._on_notify)
 
     async def stop(self) -> None:
         if self._listener is not None:
@@ -54,15 +47,15 @@ class LiveEvents:
     def listens(self) -> bool:
         return self._listener is not None
 
-    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+    def _on_notify(self, _channel: str, payload: str) -> None:
         ids = [int(part) for part in payload.split(",") if part]
         task = asyncio.get_running_loop().create_task(self._load_and_publish(ids))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def announce(self, event_ids: Sequence[int]) -> None:
-        """Called after an expansion commits; PostgreSQL servers hear it through NOTIFY."""
-        if event_ids and self._db.dialect != "postgresql":
+        """Called after an expansion commits; listening servers hear it through NOTIFY."""
+        if event_ids and not self.listens:
             await self._load_and_publish(event_ids)
 
     async def _load_and_publish(self, event_ids: Sequence[int]) -> None:
@@ -70,21 +63,21 @@ class LiveEvents:
             return
         try:
             async with self._db.reading() as session:
-                events = await notification_store.events_by_id(session, ids=event_ids)
+                events = await notification_store.notifications_by_id(session, ids=event_ids)
         except Exception:  # a lost read loses live updates only, never a delivery
             log.exception("could not load live events %s", list(event_ids))
             return
         for event_id in sorted(events):
-            self.publish(events[event_id].payload)
+            self.publish(events[event_id])
 
-    def publish(self, payload: dict[str, Any]) -> None:
+    def publish(self, payload: Notification) -> None:
         for queue in list(self._queues):
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(payload)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[Notification]]:
+        queue: asyncio.Queue[Notification] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)
         try:
             yield queue

@@ -17,21 +17,26 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, Literal
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.config import Settings, SettingsError
+from incident_graph.domain.notifications import ChannelConfig
 from incident_graph.store import notifications as notification_store
+from incident_graph.store.dialect import dialect_for
 
 log = logging.getLogger(__name__)
 
-SECRET_FIELDS: Final = ("url", "secret", "smtp_password")
+SECRET_FIELDS: Final[tuple[Literal["url", "secret", "smtp_password"], ...]] = (
+    "url",
+    "secret",
+    "smtp_password",
+)
 MARK: Final = "fernet:"
 
 
@@ -42,11 +47,9 @@ class SecretKeyError(SettingsError):
 def default_key_file(settings: Settings) -> Path:
     if settings.secret_key_file:
         return Path(settings.secret_key_file)
-    if settings.is_sqlite:
-        database = make_url(settings.database_url).database
-        if database and database != ":memory:":
-            return Path(database + ".key")
-    return Path("incident-graph.key")
+    return dialect_for(settings.database_url).key_file_beside(settings.database_url) or Path(
+        "incident-graph.key"
+    )
 
 
 def _parse(raw: str, where: str) -> list[bytes]:
@@ -137,17 +140,20 @@ class Keyring:
         except InvalidToken as exc:
             raise SecretKeyError("no configured key opens this secret") from exc
 
-    def seal(self, config: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            k: self.encrypt(v) if k in SECRET_FIELDS and isinstance(v, str) else v
-            for k, v in config.items()
-        }
+    def seal(self, config: ChannelConfig) -> ChannelConfig:
+        return _each_secret(config, self.encrypt)
 
-    def open(self, config: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            k: self.decrypt(v) if k in SECRET_FIELDS and isinstance(v, str) else v
-            for k, v in config.items()
-        }
+    def open(self, config: ChannelConfig) -> ChannelConfig:
+        return _each_secret(config, self.decrypt)
+
+
+def _each_secret(config: ChannelConfig, change: Callable[[str], str]) -> ChannelConfig:
+    out = config.copy()
+    for field in SECRET_FIELDS:
+        value = config.get(field)
+        if isinstance(value, str):
+            out[field] = change(value)
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -165,13 +171,9 @@ async def seal_channels(session: AsyncSession, *, keyring: Keyring) -> int:
     changed = 0
     unreadable: list[str] = []
     for channel in await notification_store.all_channels(session):
-        config = dict(channel.config)
-        sealed = dict(config)
+        config = notification_store.channel_config(channel)
         try:
-            for field in SECRET_FIELDS:
-                value = config.get(field)
-                if isinstance(value, str):
-                    sealed[field] = keyring.reseal(value)
+            sealed = _each_secret(config, keyring.reseal)
         except SecretKeyError:
             unreadable.append(channel.name)
             continue

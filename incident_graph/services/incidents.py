@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
+from incident_graph.domain.changes import IncidentChange, Unset, notify_kinds
+from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
-from incident_graph.domain.incidents import KEEP, RaiseSpec, StatusSpec, UpdateSpec
+from incident_graph.domain.incidents import RaiseSpec, StatusSpec, UpdateSpec
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify import outbox
 from incident_graph.store import Writer
 from incident_graph.store import assets as asset_store
 from incident_graph.store import incidents as incident_store
 from incident_graph.store import lifecycle as lifecycle_store
+from incident_graph.store.incidents import HeldIncident
 from incident_graph.store.tables import Incident
 from incident_graph.urns import AssetUrn
 
@@ -29,25 +30,17 @@ async def locked(
     *,
     access: IncidentAccess | None = None,
     adding: Sequence[AssetUrn] = (),
-) -> Incident:
+) -> HeldIncident:
     """The incident, locked for this unit, once `access` may change it (and add `adding`);
     FORBIDDEN before CONFLICT when it moved past the expected version. No `access`: a trusted
     caller (tests, scripts)."""
-    incident = await incident_store.get_incident(session, urn=urn, for_update=True)
+    incident = await incident_store.lock_incident(session, urn=urn)
     if incident is None:
         raise NotFoundError(f"no incident {urn!r}; check the URN returned by raiseIncident")
     if access is not None:
-        await access.check_change(session, incident_id=incident.id, urn=urn, adding=adding)
-    rules.check_expected_version(expected_version, incident.version)
+        await access.check_change(session, incident=incident, adding=adding)
+    rules.check_expected_version(expected_version, incident.row.version)
     return incident
-
-
-def lifecycle_of(incident: Incident) -> rules.Lifecycle:
-    return rules.Lifecycle(
-        state=IncidentState(incident.state),
-        lead_urn=incident.lead_urn,
-        acknowledged_ms=incident.acknowledged_ms,
-    )
 
 
 async def follow(
@@ -55,7 +48,7 @@ async def follow(
     *,
     incident_id: int,
     lead: str | None,
-    assignees: tuple[str, ...] | None,
+    assignees: Sequence[str] | None,
     now: int,
 ) -> None:
     """Subscribe the lead and assignees, as the flow promises them updates."""
@@ -95,44 +88,30 @@ async def raise_incident(
             if existing is not None:
                 return _same_raise(existing, spec)
         now = writer.clock()
-        planned = rules.plan_status(
-            rules.Lifecycle(state=IncidentState.ACTIVE),
-            spec.status,
-            actor=actor,
-            now_ms=now,
-            require_note=require_note,
-        )
-        assets = await asset_store.ensure_asset_rows(session, spec.assets, now)
-        row = await incident_store.insert_incident(
+        fields = rules.raised(spec, actor=actor, now_ms=now, require_note=require_note)
+        known = await asset_store.ensure_known(session, spec.assets, now)
+        incident = await incident_store.insert_incident(
             session,
             spec=spec,
-            asset_ids={urn: asset.id for urn, asset in assets.items()},
+            fields=fields,
+            assets=[known[a.urn] for a in spec.assets],
             actor=actor,
             now_ms=now,
-            lifecycle=planned,
         )
-        if row is None:  # a concurrent raise with the same caller id won the race
+        if incident is None:  # a concurrent raise with the same caller id won the race
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is None:
                 raise ConflictError(f"incident {spec.urn!r} is being created; retry")
             return _same_raise(existing, spec)
         await follow(
             session,
-            incident_id=row["id"],
-            lead=planned.get("lead_urn"),
+            incident_id=incident.id,
+            lead=fields.lead_urn,
             assignees=spec.assignees,
             now=now,
         )
-        # Everything the event's snapshot holds was just written here: no need to read it back.
-        await outbox.record_known(
-            session,
-            kind=NotifyKind.NEW_INCIDENT,
-            incident_id=row["id"],
-            fields=row,
-            assignees=spec.assignees,
-            assets=[assets[ref.urn] for ref in spec.assets],
-            actor=actor,
-            now_ms=now,
+        await outbox.record(
+            session, kind=NotifyKind.NEW_INCIDENT, incident=incident, actor=actor, now_ms=now
         )
         return spec.urn
 
@@ -147,6 +126,18 @@ def _same_raise(existing: Incident, spec: RaiseSpec) -> str:
             urn=spec.urn,
         )
     return spec.urn
+
+
+async def _announce(
+    session: AsyncSession,
+    incident: HeldIncident,
+    kinds: Sequence[NotifyKind],
+    *,
+    actor: str,
+    now: int,
+) -> None:
+    for kind in kinds:
+        await outbox.record(session, kind=kind, incident=incident, actor=actor, now_ms=now)
 
 
 async def update_incident_status(
@@ -164,29 +155,29 @@ async def update_incident_status(
     async def unit(session: AsyncSession) -> None:
         incident = await locked(session, urn, expected_version, access=access)
         now = writer.clock()
-        values = rules.plan_status(
-            lifecycle_of(incident), status, actor=actor, now_ms=now, require_note=require_note
-        )
-        notify = await outbox.update_kinds(
-            session, incident=incident, values=values, assignees=None
+        current = incident.fields
+        change = rules.plan_status(
+            current, status, actor=actor, now_ms=now, require_note=require_note
         )
         await incident_store.apply_change(
             session,
             incident=incident,
             kind=EventKind.STATUS_CHANGED,
-            values=values,
+            change=change,
             actor=actor,
             now_ms=now,
         )
         await follow(
-            session, incident_id=incident.id, lead=values.get("lead_urn"), assignees=None, now=now
+            session, incident_id=incident.id, lead=_set_lead(change), assignees=None, now=now
         )
-        for kind in notify:
-            await outbox.record_change(
-                session, kind=kind, incident=incident, values=values, actor=actor, now_ms=now
-            )
+        await _announce(session, incident, notify_kinds(current, change), actor=actor, now=now)
 
     await run_checked(writer, unit)
+
+
+def _set_lead(change: IncidentChange) -> str | None:
+    """The lead a change names, if it names one (to subscribe them)."""
+    return change.lead_urn if isinstance(change.lead_urn, str) else None
 
 
 def _kind(spec: UpdateSpec) -> EventKind:
@@ -195,6 +186,16 @@ def _kind(spec: UpdateSpec) -> EventKind:
     if spec.changed == ("lead",):
         return EventKind.LEAD_CHANGED
     return EventKind.UPDATED
+
+
+def _given(spec: UpdateSpec) -> IncidentChange:
+    """The plain fields an update gives (status and lead are planned separately)."""
+    return IncidentChange(
+        title=spec.title,
+        description=spec.description,
+        priority=spec.priority,
+        started_at_ms=spec.started_at,
+    )
 
 
 async def update_incident(
@@ -215,60 +216,46 @@ async def update_incident(
             urn,
             expected_version,
             access=access,
-            adding=() if spec.assets is KEEP else spec.assets,
+            adding=() if isinstance(spec.assets, Unset) else spec.assets,
         )
         now = writer.clock()
-        values: dict[str, Any] = {}
-        if spec.title is not KEEP:
-            values["title"] = spec.title
-        if spec.description is not KEEP:
-            values["description"] = spec.description
-        if spec.priority is not KEEP:
-            values["priority"] = spec.priority.value if spec.priority else None
-        if spec.started_at is not KEEP:
-            values["started_at_ms"] = spec.started_at
-        if spec.status is not KEEP:
-            values |= rules.plan_status(
-                lifecycle_of(incident),
-                spec.status,
-                actor=actor,
-                now_ms=now,
-                require_note=require_note,
+        current = incident.fields
+        change = _given(spec)
+        if not isinstance(spec.status, Unset):
+            change = change.then(
+                rules.plan_status(
+                    current, spec.status, actor=actor, now_ms=now, require_note=require_note
+                )
             )
-        if spec.lead is not KEEP:
-            values["lead_urn"] = spec.lead  # a lead given explicitly wins over the automatic one
-        asset_ids: list[int] | None = None
-        if spec.assets is not KEEP:
-            by_urn = await asset_store.ensure_assets(session, assets=spec.assets, now_ms=now)
-            asset_ids = [by_urn[a.urn] for a in spec.assets]
-        assignees = None if spec.assignees is KEEP else spec.assignees
-        notify = await outbox.update_kinds(
-            session,
-            incident=incident,
-            values=values,
-            assignees=assignees,
-            lead_given=spec.lead is not KEEP,
+        if not isinstance(spec.lead, Unset):
+            # A lead given explicitly wins over the automatic one.
+            change = change.then(IncidentChange(lead_urn=spec.lead))
+        assets = None
+        if not isinstance(spec.assets, Unset):
+            known = await asset_store.ensure_known(session, spec.assets, now)
+            assets = [known[a.urn] for a in spec.assets]
+        assignees = None if isinstance(spec.assignees, Unset) else spec.assignees
+        before = None if assignees is None else list(await incident.assignees(session))
+        kinds = notify_kinds(
+            current,
+            change,
+            assignees_before=before,
+            assignees_after=assignees,
+            lead_given=not isinstance(spec.lead, Unset),
         )
         await incident_store.apply_change(
             session,
             incident=incident,
             kind=_kind(spec),
-            values=values,
+            change=change,
             actor=actor,
             now_ms=now,
             assignees=assignees,
-            asset_ids=asset_ids,
+            assets=assets,
         )
         await follow(
-            session,
-            incident_id=incident.id,
-            lead=values.get("lead_urn"),
-            assignees=assignees,
-            now=now,
+            session, incident_id=incident.id, lead=_set_lead(change), assignees=assignees, now=now
         )
-        for kind in notify:
-            await outbox.record(
-                session, kind=kind, incident_id=incident.id, actor=actor, now_ms=now
-            )
+        await _announce(session, incident, kinds, actor=actor, now=now)
 
     await run_checked(writer, unit)

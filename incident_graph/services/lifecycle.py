@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
+from incident_graph.domain.changes import IncidentChange
 from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import BadUserInputError, ForbiddenError, NotFoundError
 from incident_graph.domain.incidents import RootCause
@@ -29,14 +30,14 @@ async def acknowledge(
 
     async def unit(session: AsyncSession) -> bool:
         incident = await locked(session, urn, expected_version, access=access)
-        if incident.acknowledged_ms is not None:
+        if incident.row.acknowledged_ms is not None:
             return False
         now = writer.clock()
         await incident_store.apply_change(
             session,
             incident=incident,
             kind=EventKind.ACKNOWLEDGED,
-            values={"acknowledged_ms": now, "acknowledged_actor": actor},
+            change=rules.acknowledgement(actor=actor, now_ms=now),
             actor=actor,
             now_ms=now,
         )
@@ -62,7 +63,7 @@ async def set_root_cause(
             session,
             incident=incident,
             kind=EventKind.ROOT_CAUSE_SET,
-            values=rules.root_cause_values(root_cause),
+            change=rules.root_cause_change(root_cause),
             actor=actor,
             now_ms=writer.clock(),
         )
@@ -92,10 +93,10 @@ async def add_comment(
             session,
             incident=incident,
             kind=EventKind.COMMENTED,
-            values={},
+            change=IncidentChange(),
             actor=actor,
             now_ms=now,
-            extra={"new": {"comment": text}, "commentId": comment_id},
+            timeline={"new": {"comment": text}, "commentId": comment_id},
         )
         await lifecycle_store.subscribe(
             session,
@@ -107,10 +108,14 @@ async def add_comment(
         await outbox.record(
             session,
             kind=NotifyKind.INCIDENT_COMMENT,
-            incident_id=incident.id,
+            incident=incident,
             actor=actor,
             now_ms=now,
-            extra={"comment": text, "commentId": comment_id, "mentions": rules.mentions(text)},
+            extra={
+                "comment": text,
+                "commentId": comment_id,
+                "mentions": list(rules.mentions(text)),
+            },
         )
         return comment_id
 
@@ -157,10 +162,10 @@ async def edit_comment(
             session,
             incident=incident,
             kind=EventKind.COMMENT_EDITED,
-            values={},
+            change=IncidentChange(),
             actor=actor,
             now_ms=now,
-            extra={
+            timeline={
                 "old": {"comment": comment.text},
                 "new": {"comment": text},
                 "commentId": comment.id,

@@ -3,27 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.store.dialect import among_param, insert_ignore
-from incident_graph.store.tables import Asset
+from incident_graph.domain.events import AssetRef
+from incident_graph.store.dialect import Dialect, dialect_of
+from incident_graph.store.tables import Asset, core_table
 from incident_graph.urns import AssetUrn
+
+ASSETS: Final = core_table(Asset)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAsset:
+    """A registered asset's id, and how events and access checks name it."""
+
+    id: int
+    ref: AssetRef
 
 
 async def ensure_assets(
     session: AsyncSession, *, assets: Sequence[AssetUrn], now_ms: int
 ) -> dict[str, int]:
     """Register any of these assets not yet known; returns urn -> asset id for all of them."""
-    return {urn: row.id for urn, row in (await ensure_asset_rows(session, assets, now_ms)).items()}
+    return {urn: known.id for urn, known in (await ensure_known(session, assets, now_ms)).items()}
 
 
-async def ensure_asset_rows(
+async def ensure_known(
     session: AsyncSession, assets: Sequence[AssetUrn], now_ms: int
-) -> dict[str, Row[int, str, str, str | None, str]]:
-    """`ensure_assets`, returning each asset's id, urn, name, platform and entity_type."""
+) -> dict[str, KnownAsset]:
+    """`ensure_assets`, returning each asset's id and reference."""
     # Sorted, so concurrent transactions take the unique-index locks in one order (no deadlock).
     ordered = sorted(assets, key=lambda a: a.urn)
     rows = [
@@ -36,19 +49,23 @@ async def ensure_asset_rows(
         }
         for a in ordered
     ]
-    await session.execute(insert_ignore(session, Asset), rows)
-    found = await session.execute(
-        _asset_rows(session.get_bind().dialect.name), {"urns": [a.urn for a in ordered]}
-    )
-    return {row.urn: row for row in found}
+    dialect = dialect_of(session)
+    await session.execute(dialect.insert_ignore(ASSETS), rows)
+    found = await session.execute(_asset_refs(dialect), {"urns": [a.urn for a in ordered]})
+    return {
+        urn: KnownAsset(asset_id, AssetRef(urn=urn, name=name, platform=platform, type=kind))
+        for asset_id, urn, name, platform, kind in found
+    }
+
+
+# How events and access checks name an asset, in AssetRef's order.
+REF_COLUMNS: Final = (Asset.urn, Asset.name, Asset.platform, Asset.entity_type)
 
 
 @cache
-def _asset_rows(dialect: str) -> Select[int, str, str, str | None, str]:
+def _asset_refs(dialect: Dialect) -> Select[int, str, str, str | None, str]:
     # Built once per dialect: every raise runs it.
-    return select(Asset.id, Asset.urn, Asset.name, Asset.platform, Asset.entity_type).where(
-        among_param(dialect, Asset.urn, "urns")
-    )
+    return select(Asset.id, *REF_COLUMNS).where(dialect.among_param(Asset.urn, "urns"))
 
 
 # Built once: every asset field of every request starts here.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from incident_graph.domain.assets import AssetSpec, OwnershipType, OwnerSpec
 from incident_graph.store.assets import ensure_assets
-from incident_graph.store.dialect import among, plan_with_values
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import Asset, AssetOwner, AssetTag, LineageEdge, core_table
 
 
@@ -30,14 +30,14 @@ async def upsert_assets(
     Set-based: a batch of any size costs a fixed number of statements (bulk loads of
     100,000 assets depend on it).
     """
-    await plan_with_values(session)
+    await dialect_of(session).plan_with_values(session)
     urns_given = [s.asset.urn for s in specs]
     # Registered = upserted before (updated_ms is set) and not deleted; an asset only named by
     # an incident or as someone's upstream counts as created when it is first upserted. The
     # test is made here: with only the URN in the WHERE clause the unique index is the plan.
     stored = await session.execute(
         select(Asset.urn, Asset.updated_ms, Asset.deleted_ms).where(
-            among(session, Asset.urn, urns_given)
+            dialect_of(session).among(Asset.urn, urns_given)
         )
     )
     existing = {urn for urn, updated, deleted in stored if updated is not None and deleted is None}
@@ -121,7 +121,7 @@ async def _replace(
         return
     # No ORM objects of these tables are loaded here, so nothing to synchronise (the ORM would
     # otherwise fetch the deleted keys back with RETURNING).
-    removal = delete(table).where(among(session, key, asset_ids))
+    removal = delete(table).where(dialect_of(session).among(key, asset_ids))
     await session.execute(removal.execution_options(synchronize_session=False))
     if rows:
         # The Core table: a plain executemany, without the ORM's per-row bulk bookkeeping.

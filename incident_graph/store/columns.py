@@ -29,12 +29,12 @@ class EnumText(TypeDecorator[E], Generic[E]):
         super().__init__(length)
         self.enum = enum
 
-    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:  # noqa: ARG002
         # A plain string is accepted (bound parameters built from text, old call sites) but
         # must name a member: a typo fails here, not as a row no query finds.
         return None if value is None else self.enum(value).value
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:  # noqa: ARG002
         return None if value is None else self.enum(value)
 
     @property

@@ -1,4 +1,4 @@
-"""Engines and session factories; the one place that knows SQLite from PostgreSQL connections."""
+"""The database: engines and session factories, and how a request's reads share a connection."""
 
 from __future__ import annotations
 
@@ -9,56 +9,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from incident_graph.config import Settings
-
-# Long enough to ride out another process's write (a CLI token command, a second server).
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def _sqlite_engine(url: str, *, immediate: bool | None, pool_size: int) -> AsyncEngine:
-    """immediate=None: a read engine, autocommit, so each statement reads the newest commit."""
-    engine = create_async_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=0,
-        pool_timeout=60,
-        # An autocommit read connection has nothing to roll back: skip the round trip.
-        pool_reset_on_return=None if immediate is None else "rollback",
-    )
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Hand transaction control to SQLAlchemy so SAVEPOINTs work (pysqlite's own BEGIN
-        # handling would otherwise break them), then set durability and concurrency pragmas.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.close()
-
-    if immediate is None:
-        return engine
-    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) instead of
-        # failing with "database is locked" when it upgrades from a read.
-        connection.exec_driver_sql(begin)
-
-    return engine
+from incident_graph.store.dialect import Dialect, EngineOptions, dialect_for
 
 
 @dataclass(slots=True)
@@ -97,16 +52,13 @@ class Database:
     """Read and write engines. On SQLite writes get their own one-connection engine."""
 
     url: str
+    dialect: Dialect
     read_engine: AsyncEngine
     write_engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
     # Connections the read pool may open (size + overflow), for `has_spare`.
     read_capacity: int
-
-    @property
-    def dialect(self) -> str:
-        return self.read_engine.dialect.name
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -171,27 +123,20 @@ class Database:
 def connect(settings: Settings) -> Database:
     """Create engines for the configured URL (no I/O until first use)."""
     url = settings.database_url
-    if make_url(url).get_backend_name() == "sqlite":
-        read_capacity = 8
-        read_engine = _sqlite_engine(url, immediate=None, pool_size=read_capacity)
-        write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
-    else:
-        read_capacity = 2 * settings.db_pool_size
-        write_engine = create_async_engine(
-            url,
+    dialect = dialect_for(url)
+    engines = dialect.engines(
+        url,
+        EngineOptions(
             pool_size=settings.db_pool_size,
-            max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
-        )
-        # Reads share the pool in autocommit: no BEGIN/ROLLBACK round trips around a SELECT,
-        # and each statement sees the newest commit (READ COMMITTED, as before, minus the
-        # transaction).
-        read_engine = write_engine.execution_options(isolation_level="AUTOCOMMIT")
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        ),
+    )
     return Database(
         url=url,
-        read_engine=read_engine,
-        write_engine=write_engine,
-        read_sessions=async_sessionmaker(read_engine, expire_on_commit=False),
-        write_sessions=async_sessionmaker(write_engine, expire_on_commit=False),
-        read_capacity=read_capacity,
+        dialect=dialect,
+        read_engine=engines.read,
+        write_engine=engines.write,
+        read_sessions=async_sessionmaker(engines.read, expire_on_commit=False),
+        write_sessions=async_sessionmaker(engines.write, expire_on_commit=False),
+        read_capacity=engines.read_capacity,
     )

@@ -1,64 +1,289 @@
-"""Dialect-specific SQL: the only place that picks a construct by database."""
+"""Every difference between SQLite and PostgreSQL, in one object chosen from the database URL.
+
+Code elsewhere asks the dialect (`dialect_for(url)`, or `dialect_of(session)` inside a unit)
+and never tests the database's name itself: engines and their pragmas, how many writer
+transactions may run at once, INSERT ... ON CONFLICT, large IN lists, planning, NOTIFY/LISTEN,
+the migration lock, where the secret key file sits, and full-text search.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Final, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, Table, any_, bindparam, text
+from sqlalchemy import ColumnElement, Connection, Insert, Table, any_, bindparam, event, func
+from sqlalchemy import select as sql_select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import QueryableAttribute
 
+from incident_graph.store.search_text import TextSearch
+from incident_graph.store.search_text_postgres import PostgresTextSearch
+from incident_graph.store.search_text_sqlite import SqliteTextSearch
 from incident_graph.store.tables import Base
 
 T = TypeVar("T")
 
+# Any fixed number: serialises concurrent migrators (several servers starting at once).
+_PG_MIGRATION_LOCK: Final = 7_114_212
 
-def insert_ignore(session: AsyncSession, table: type[Base] | Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING for the session's database, without values.
 
-    Execute it with one row (a dict) or many (a list: one executemany). Values go in as
-    parameters, never as a VALUES clause: such a statement is compiled on every call (and one
-    of thousands of rows is slow to compile), where this one is compiled once and cached.
-    """
-    if session.get_bind().dialect.name == "postgresql":
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What engine building needs from the settings (the store does not import config)."""
+
+    pool_size: int
+    sqlite_busy_timeout_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Engines:
+    read: AsyncEngine
+    write: AsyncEngine
+    # Connections the read pool may open (size + overflow).
+    read_capacity: int
+
+
+# Called with (channel, payload) for each NOTIFY heard; returns a coroutine to close the
+# listening connection.
+Listener = Callable[[str, str], None]
+
+
+class Dialect(ABC):
+    """One database's way of doing the things the two databases do differently."""
+
+    name: ClassVar[str]
+    text_search: ClassVar[TextSearch]
+    # Why several server processes cannot share the database, or None when they can.
+    workers_refusal: ClassVar[str | None]
+
+    @abstractmethod
+    def engines(self, url: str, options: EngineOptions) -> Engines:
+        """Read and write engines for `url`."""
+
+    @abstractmethod
+    def writer_concurrency(self, configured: int) -> int:
+        """How many writer transactions may be open at once."""
+
+    @abstractmethod
+    def insert_ignore(self, table: type[Base] | Table) -> Insert:
+        """INSERT ... ON CONFLICT DO NOTHING, without values.
+
+        Execute it with one row (a dict) or many (a list: one executemany). Values go in as
+        parameters, never as a VALUES clause: such a statement is compiled on every call (and
+        one of thousands of rows is slow to compile), where this one is compiled once.
+        """
+
+    @abstractmethod
+    def among(self, column: QueryableAttribute[T], values: Sequence[T]) -> ColumnElement[bool]:
+        """`column IN values` for thousands of values."""
+
+    @abstractmethod
+    def among_param(self, column: QueryableAttribute[T], name: str) -> ColumnElement[bool]:
+        """`among`, with the values bound at execution as parameter `name` (a list): for
+        statements built once per dialect. Twin of `among`; both exist because one statement
+        may hold several such lists, which need distinct parameter names."""
+
+    @abstractmethod
+    async def plan_with_values(self, session: AsyncSession) -> None:
+        """Plan each statement of this transaction for its actual values."""
+
+    @abstractmethod
+    async def notify(self, session: AsyncSession, *, channel: str, payloads: Sequence[str]) -> None:
+        """Send `payloads` to other server processes when (and only if) the unit commits."""
+
+    @abstractmethod
+    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:
+        """Start hearing `channel`; returns the listening connection (close() it), or None
+        when every process that can write is this one."""
+
+    @abstractmethod
+    def lock_migrations(self, connection: Connection) -> None:
+        """Serialise migrators running at once (within the migration's transaction)."""
+
+    @abstractmethod
+    def key_file_beside(self, url: str) -> Path | None:
+        """A file next to the database for the secret key, if the database is a file."""
+
+
+class SqliteDialect(Dialect):
+    name = "sqlite"
+    text_search = SqliteTextSearch()
+    workers_refusal = (
+        "SQLite takes one writer at a time; several server processes would only queue on its "
+        "lock. Use PostgreSQL for --workers above 1"
+    )
+
+    def engines(self, url: str, options: EngineOptions) -> Engines:
+        read_capacity = 8
+        return Engines(
+            read=_sqlite_engine(url, options, immediate=None, pool_size=read_capacity),
+            write=_sqlite_engine(url, options, immediate=True, pool_size=1),
+            read_capacity=read_capacity,
+        )
+
+    def writer_concurrency(self, configured: int) -> int:  # noqa: ARG002 - one, whatever is set
+        return 1  # SQLite has one write lock: a second writer task would only wait for it
+
+    def insert_ignore(self, table: type[Base] | Table) -> Insert:
+        return sqlite.insert(table).on_conflict_do_nothing()
+
+    def among(self, column: QueryableAttribute[T], values: Sequence[T]) -> ColumnElement[bool]:
+        # SQLite has no arrays and plans each statement afresh: a plain IN is right there.
+        return column.in_(values)
+
+    def among_param(self, column: QueryableAttribute[T], name: str) -> ColumnElement[bool]:
+        return column.in_(bindparam(name, expanding=True))
+
+    async def plan_with_values(self, session: AsyncSession) -> None:
+        pass  # SQLite plans every statement afresh anyway
+
+    async def notify(self, session: AsyncSession, *, channel: str, payloads: Sequence[str]) -> None:
+        pass  # one process writes a SQLite file: there is nobody else to tell
+
+    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:  # noqa: ARG002
+        return None  # likewise: this process hears its own events directly
+
+    def lock_migrations(self, connection: Connection) -> None:
+        pass  # the migration's BEGIN IMMEDIATE already excludes every other writer
+
+    def key_file_beside(self, url: str) -> Path | None:
+        database = make_url(url).database
+        if database and database != ":memory:":
+            return Path(database + ".key")
+        return None
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    text_search = PostgresTextSearch()
+    workers_refusal = None
+
+    def engines(self, url: str, options: EngineOptions) -> Engines:
+        write = create_async_engine(
+            url,
+            pool_size=options.pool_size,
+            max_overflow=options.pool_size,
+            pool_pre_ping=True,
+        )
+        # Reads share the pool in autocommit: no BEGIN/ROLLBACK round trips around a SELECT,
+        # and each statement sees the newest commit (READ COMMITTED, minus the transaction).
+        read = write.execution_options(isolation_level="AUTOCOMMIT")
+        return Engines(read=read, write=write, read_capacity=2 * options.pool_size)
+
+    def writer_concurrency(self, configured: int) -> int:
+        # A unit's statements are network round trips here: parallel transactions help.
+        return configured
+
+    def insert_ignore(self, table: type[Base] | Table) -> Insert:
         return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
 
-
-def among(
-    session: AsyncSession, column: QueryableAttribute[T], values: Sequence[T]
-) -> ColumnElement[bool]:
-    """`column IN values` for thousands of values, on both databases.
-
-    PostgreSQL gets one array parameter (`= ANY($1)`) instead of one parameter a value: one
-    statement text whatever the number of values, so it is compiled and prepared once, not
-    once per batch size, and no thousand-parameter list is expanded on every execution.
-    SQLite has no arrays and plans each statement afresh, so a plain IN is right there.
-    """
-    if session.get_bind().dialect.name == "postgresql":
+    def among(self, column: QueryableAttribute[T], values: Sequence[T]) -> ColumnElement[bool]:
+        # One array parameter (`= ANY($1)`) instead of one parameter a value: one statement
+        # text whatever the number of values, so it is prepared once, not once per batch size.
         array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
         return column == any_(array)
-    return column.in_(values)
 
-
-def among_param(dialect: str, column: QueryableAttribute[T], name: str) -> ColumnElement[bool]:
-    """`among`, with the values bound at execution as parameter `name`: for statements built
-    once per dialect (pass a list of values)."""
-    if dialect == "postgresql":
+    def among_param(self, column: QueryableAttribute[T], name: str) -> ColumnElement[bool]:
         return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
+
+    async def plan_with_values(self, session: AsyncSession) -> None:
+        # A bulk load repeats the same statements batch after batch. After five runs
+        # PostgreSQL may switch to a generic plan made once, and one made while a table was
+        # still small (a fresh catalog being loaded) went on scanning that table whole as it
+        # grew. Planning each costs microseconds against the thousand rows it handles.
+        await session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+    async def notify(self, session: AsyncSession, *, channel: str, payloads: Sequence[str]) -> None:
+        for payload in payloads:
+            await session.execute(sql_select(func.pg_notify(channel, payload)))
+
+    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:
+        import asyncpg  # noqa: PLC0415 - the PostgreSQL driver, loaded only for PostgreSQL
+
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn)
+
+        def heard(_conn: Any, _pid: int, heard_channel: str, payload: str) -> None:
+            on_payload(heard_channel, payload)
+
+        await connection.add_listener(channel, heard)
+        return connection
+
+    def lock_migrations(self, connection: Connection) -> None:
+        connection.execute(sql_text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+
+    def key_file_beside(self, url: str) -> Path | None:  # noqa: ARG002 - no file to sit beside
+        return None  # the database is elsewhere: the key file defaults to the working directory
 
 
-async def plan_with_values(session: AsyncSession) -> None:
-    """PostgreSQL: plan each statement of this transaction for its actual values.
+def _sqlite_engine(
+    url: str, options: EngineOptions, *, immediate: bool | None, pool_size: int
+) -> AsyncEngine:
+    """immediate=None: a read engine, autocommit, so each statement reads the newest commit."""
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+        # An autocommit read connection has nothing to roll back: skip the round trip.
+        pool_reset_on_return=None if immediate is None else "rollback",
+    )
+    busy_timeout = int(options.sqlite_busy_timeout_ms)
 
-    A bulk load repeats the same statements batch after batch. After five runs PostgreSQL may
-    switch to a generic plan made once, and one made while a table was still small and never
-    analysed (a fresh catalog being loaded) went on scanning that table whole as it grew:
-    most of `assets load`'s time went there. Planning each of these statements costs
-    microseconds against the thousand rows it handles. SQLite always plans afresh.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy so SAVEPOINTs work (pysqlite's own BEGIN
+        # handling would otherwise break them), then set durability and concurrency pragmas.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
+        cursor.close()
+
+    if immediate is None:
+        return engine
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) instead of
+        # failing with "database is locked" when it upgrades from a read.
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+SQLITE: Final = SqliteDialect()
+POSTGRESQL: Final = PostgresDialect()
+_BY_NAME: Final[dict[str, Dialect]] = {SQLITE.name: SQLITE, POSTGRESQL.name: POSTGRESQL}
+
+
+def dialect_for(url: str) -> Dialect:
+    """The dialect of a database URL (sqlite+aiosqlite://... or postgresql+asyncpg://...)."""
+    return _BY_NAME[make_url(url).get_backend_name()]
+
+
+def dialect_of(bind: AsyncSession | AsyncConnection | Connection) -> Dialect:
+    """The dialect a session (or connection) talks to."""
+    if isinstance(bind, AsyncSession):
+        return _BY_NAME[bind.get_bind().dialect.name]
+    return _BY_NAME[bind.dialect.name]
+
+
+__all__ = [
+    "POSTGRESQL",
+    "SQLITE",
+    "Dialect",
+    "EngineOptions",
+    "Engines",
+    "dialect_for",
+    "dialect_of",
+]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import Group, GroupMember, User
 
 
@@ -55,7 +55,7 @@ async def insert_group(
 async def add_members(session: AsyncSession, *, group_id: int, user_ids: Sequence[int]) -> None:
     rows = [{"group_id": group_id, "user_id": u} for u in sorted(set(user_ids))]
     if rows:
-        await session.execute(insert_ignore(session, GroupMember), rows)
+        await session.execute(dialect_of(session).insert_ignore(GroupMember), rows)
 
 
 async def remove_members(session: AsyncSession, *, group_id: int, user_ids: Sequence[int]) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.access import GrantSpec
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import Asset, AssetOwner, PrivilegeGrant
 
 
@@ -24,7 +24,7 @@ async def add_grant(
         "created_ms": now_ms,
         "created_actor": actor,
     }
-    await session.execute(insert_ignore(session, PrivilegeGrant), row)
+    await session.execute(dialect_of(session).insert_ignore(PrivilegeGrant), row)
     found = await session.scalars(
         select(PrivilegeGrant).where(
             PrivilegeGrant.privilege == grant.privilege.value,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incident_graph.domain.enums import IncidentState
 from incident_graph.store.tables import Incident, IncidentAsset
 
-RESOLVED = IncidentState.RESOLVED.value
+RESOLVED = IncidentState.RESOLVED
 
 
 async def resolved_on_assets(

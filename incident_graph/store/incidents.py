@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from functools import cache
 from typing import Any, Final
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from incident_graph.domain.changes import (
+    IncidentChange,
+    IncidentFields,
+    TimelinePayload,
+    timeline_entry,
+    timeline_values,
+)
 from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentStage, IncidentState
+from incident_graph.domain.events import AssetRef
 from incident_graph.domain.incidents import RaiseSpec
-from incident_graph.domain.lifecycle import TIMELINE_FIELDS
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.assets import REF_COLUMNS, KnownAsset
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Asset,
     Incident,
@@ -39,14 +49,8 @@ class PageFilter:
     assignees: tuple[str, ...] = ()
 
 
-async def get_incident(
-    session: AsyncSession, *, urn: str, for_update: bool = False
-) -> Incident | None:
-    stmt = select(Incident).where(Incident.urn == urn)
-    if for_update:
-        # Fresh values even when an earlier unit in the same group commit changed the row.
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(stmt)).one_or_none()
+async def get_incident(session: AsyncSession, *, urn: str) -> Incident | None:
+    return (await session.scalars(select(Incident).where(Incident.urn == urn))).one_or_none()
 
 
 async def get_incidents_by_urns(session: AsyncSession, *, urns: Sequence[str]) -> list[Incident]:
@@ -57,48 +61,104 @@ async def get_incidents_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> 
     return list(await session.scalars(select(Incident).where(Incident.id.in_(ids))))
 
 
+def fields_of(row: Incident) -> IncidentFields:
+    """The incident's changeable fields as the row holds them."""
+    return IncidentFields(**{name: getattr(row, name) for name in _FIELD_NAMES})
+
+
+_FIELD_NAMES: Final = tuple(f.name for f in dataclass_fields(IncidentFields))
+
+
+@dataclass(slots=True)
+class HeldIncident:
+    """An incident a unit of work holds (locked, or just inserted), and what the unit has read
+    of it: its assets and assignees are read at most once per unit, so the access check and
+    the outbox share one read, and a change that replaces them keeps them current."""
+
+    row: Incident
+    _assets: list[AssetRef] | None = None
+    _assignees: list[str] | None = None
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def fields(self) -> IncidentFields:
+        return fields_of(self.row)
+
+    async def assets(self, session: AsyncSession) -> list[AssetRef]:
+        """The assets the incident names, in order."""
+        if self._assets is None:
+            rows = await session.execute(_ASSET_REFS, {"incident_id": self.row.id})
+            self._assets = [
+                AssetRef(urn=urn, name=name, platform=platform, type=kind)
+                for urn, name, platform, kind in rows
+            ]
+        return self._assets
+
+    async def assignees(self, session: AsyncSession) -> list[str]:
+        if self._assignees is None:
+            self._assignees = await assignee_urns_of(session, incident_id=self.row.id)
+        return self._assignees
+
+
+_ASSET_REFS: Final = (
+    select(*REF_COLUMNS)
+    .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
+    .where(IncidentAsset.incident_id == bindparam("incident_id"))
+    .order_by(IncidentAsset.position)
+)
+
+
+async def lock_incident(session: AsyncSession, *, urn: str) -> HeldIncident | None:
+    """The incident, locked until the unit ends (FOR UPDATE on PostgreSQL; SQLite's writer
+    already holds the database's write lock)."""
+    stmt = (
+        select(Incident)
+        .where(Incident.urn == urn)
+        .with_for_update()
+        # Fresh values even when an earlier unit in the same group commit changed the row.
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.scalars(stmt)).one_or_none()
+    return None if row is None else HeldIncident(row)
+
+
 async def insert_incident(
     session: AsyncSession,
     *,
     spec: RaiseSpec,
-    asset_ids: dict[str, int],
+    fields: IncidentFields,
+    assets: Sequence[KnownAsset],
     actor: str,
     now_ms: int,
-    lifecycle: dict[str, Any] | None = None,
-) -> dict[str, Any] | None:
-    """Insert a raised incident; returns its columns with "id", or None when its URN exists."""
-    row = {
+) -> HeldIncident | None:
+    """Insert a raised incident with its assets, assignees and RAISED event; None when its URN
+    exists already (a concurrent raise with the same caller id)."""
+    columns = {name: getattr(fields, name) for name in _FIELD_NAMES} | {
         "urn": spec.urn,
         "fingerprint": spec.fingerprint(),
-        "incident_type": spec.type.value,
+        "incident_type": spec.type,
         "custom_type": spec.custom_type,
-        "title": spec.title,
-        "description": spec.description,
-        "priority": spec.priority.value if spec.priority else None,
-        "state": spec.status.state.value,
-        "stage": spec.status.stage.value if spec.status.stage else None,
-        "status_message": spec.status.message,
-        "status_time_ms": now_ms,
-        "status_actor": actor,
-        "source_type": spec.source_type.value,
+        "source_type": spec.source_type,
         "source_urn": spec.source_urn,
-        "started_at_ms": spec.started_at,
         "created_ms": now_ms,
         "created_actor": actor,
         "updated_ms": now_ms,
         "version": 1,
-    } | (lifecycle or {})
+    }
     # The row as parameters, not as VALUES: a statement with literal VALUES is compiled anew on
     # every call (SQLAlchemy caches no multi-row VALUES insert).
-    stmt = insert_ignore(session, INCIDENTS).returning(INCIDENTS.c.id)
-    incident_id = (await session.execute(stmt, row)).scalar_one_or_none()
+    stmt = dialect_of(session).insert_ignore(INCIDENTS).returning(INCIDENTS.c.id)
+    incident_id = (await session.execute(stmt, columns)).scalar_one_or_none()
     if incident_id is None:
         return None
     await _link_assets(
         session,
         incident_id=incident_id,
-        asset_ids=[asset_ids[a.urn] for a in spec.assets],
-        state=spec.status.state,
+        asset_ids=[a.id for a in assets],
+        state=fields.state,
         created_ms=now_ms,
     )
     await _set_assignees(session, incident_id=incident_id, assignees=spec.assignees, replace=False)
@@ -109,12 +169,14 @@ async def insert_incident(
         actor=actor,
         now_ms=now_ms,
         # Every field the timeline tracks, so replaying the timeline rebuilds the incident.
-        payload={
-            "new": {TIMELINE_FIELDS[k]: row.get(k) for k in TIMELINE_FIELDS}
-            | {"assignees": list(spec.assignees)}
-        },
+        payload={"new": timeline_values(fields) | {"assignees": list(spec.assignees)}},
     )
-    return row | {"id": incident_id}
+    # What was written, as the row it now is: the unit reads none of it back.
+    return HeldIncident(
+        Incident(id=incident_id, **columns),
+        _assets=[a.ref for a in assets],
+        _assignees=list(spec.assignees),
+    )
 
 
 # Built once, on the Core table: an ORM-enabled UPDATE also syncs the session's objects,
@@ -149,7 +211,7 @@ async def _link_assets(
                 "incident_id": incident_id,
                 "asset_id": asset_id,
                 "position": pos,
-                "state": state.value,
+                "state": state,
                 "created_ms": created_ms,
             }
             for pos, asset_id in enumerate(asset_ids)
@@ -167,7 +229,7 @@ async def _set_assignees(
         )
     if assignees:
         await session.execute(
-            insert_ignore(session, IncidentAssignee),
+            dialect_of(session).insert_ignore(IncidentAssignee),
             [
                 {"incident_id": incident_id, "assignee_urn": urn, "position": pos}
                 for pos, urn in enumerate(assignees)
@@ -182,11 +244,11 @@ async def add_event(
     kind: EventKind,
     actor: str,
     now_ms: int,
-    payload: dict[str, Any],
+    payload: TimelinePayload,
 ) -> None:
     await session.execute(
         INCIDENT_EVENTS.insert().values(
-            incident_id=incident_id, kind=kind.value, actor=actor, time_ms=now_ms, payload=payload
+            incident_id=incident_id, kind=kind, actor=actor, time_ms=now_ms, payload=payload
         )
     )
 
@@ -194,62 +256,64 @@ async def add_event(
 async def apply_change(
     session: AsyncSession,
     *,
-    incident: Incident,
+    incident: HeldIncident,
     kind: EventKind,
-    values: dict[str, Any],
+    change: IncidentChange,
     actor: str,
     now_ms: int,
     assignees: Sequence[str] | None = None,
-    asset_ids: list[int] | None = None,
-    extra: dict[str, Any] | None = None,
+    assets: Sequence[KnownAsset] | None = None,
+    timeline: TimelinePayload | None = None,
 ) -> None:
-    """Set columns, and replace assignees or assets when given; one event with old and new."""
-    tracked = [k for k in TIMELINE_FIELDS if k in values]
-    old: dict[str, Any] = {TIMELINE_FIELDS[k]: getattr(incident, k) for k in tracked}
-    new: dict[str, Any] = {TIMELINE_FIELDS[k]: values[k] for k in tracked}
+    """Set the change's fields, and replace assignees or assets when given; one timeline event
+    with the old and new values (plus `timeline`'s own keys). The held row follows."""
+    row = incident.row
+    current = fields_of(row)
+    old, new = timeline_entry(current, change)
     if assignees is not None:
-        old["assignees"] = await assignee_urns_of(session, incident_id=incident.id)
+        old["assignees"] = list(await incident.assignees(session))
         new["assignees"] = list(assignees)
-        await _set_assignees(session, incident_id=incident.id, assignees=assignees)
-    if asset_ids is not None:
-        current = await session.scalars(
+        await _set_assignees(session, incident_id=row.id, assignees=assignees)
+        incident._assignees = list(assignees)  # noqa: SLF001 - the holder's own cache
+    state = current.after(change).state
+    if assets is not None:
+        linked = await session.scalars(
             select(IncidentAsset.asset_id)
-            .where(IncidentAsset.incident_id == incident.id)
+            .where(IncidentAsset.incident_id == row.id)
             .order_by(IncidentAsset.position)
         )
-        old["assetIds"] = list(current)
-        new["assetIds"] = asset_ids
-        if incident.state == IncidentState.ACTIVE.value:
-            await _count_active(session, asset_ids=old["assetIds"], delta=-1)
-        await session.execute(delete(IncidentAsset).where(IncidentAsset.incident_id == incident.id))
+        old_ids = list(linked)
+        new_ids = [a.id for a in assets]
+        old["assetIds"], new["assetIds"] = old_ids, new_ids
+        if current.state is IncidentState.ACTIVE:
+            await _count_active(session, asset_ids=old_ids, delta=-1)
+        await session.execute(delete(IncidentAsset).where(IncidentAsset.incident_id == row.id))
         await _link_assets(
-            session,
-            incident_id=incident.id,
-            asset_ids=asset_ids,
-            state=IncidentState(values.get("state", incident.state)),
-            created_ms=incident.created_ms,
+            session, incident_id=row.id, asset_ids=new_ids, state=state, created_ms=row.created_ms
         )
-    elif "state" in values and values["state"] != incident.state:
-        linked = await session.scalars(
+        incident._assets = [a.ref for a in assets]  # noqa: SLF001
+    elif state is not current.state:
+        moved = await session.scalars(
             update(IncidentAsset)
-            .where(IncidentAsset.incident_id == incident.id)
-            .values(state=values["state"])
+            .where(IncidentAsset.incident_id == row.id)
+            .values(state=state)
             .returning(IncidentAsset.asset_id)
         )
-        delta = 1 if values["state"] == IncidentState.ACTIVE.value else -1
-        await _count_active(session, asset_ids=list(linked), delta=delta)
-    await session.execute(
-        update(Incident)
-        .where(Incident.id == incident.id)
-        .values(**values, updated_ms=now_ms, version=Incident.version + 1)
-    )
+        delta = 1 if state is IncidentState.ACTIVE else -1
+        await _count_active(session, asset_ids=list(moved), delta=delta)
+    values = change.values() | {"updated_ms": now_ms, "version": row.version + 1}
+    await session.execute(update(INCIDENTS).where(INCIDENTS.c.id == row.id).values(values))
+    # The held row is what the unit now knows of the incident (the outbox reads it); set as
+    # loaded values, so the session has nothing to flush.
+    for name, value in values.items():
+        set_committed_value(row, name, value)
     await add_event(
         session,
-        incident_id=incident.id,
+        incident_id=row.id,
         kind=kind,
         actor=actor,
         now_ms=now_ms,
-        payload={"old": old, "new": new} | (extra or {}),
+        payload=TimelinePayload(old=old, new=new) | (timeline or {}),
     )
 
 

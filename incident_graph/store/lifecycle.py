@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import IncidentState, SubscriptionReason
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Incident,
     IncidentAssignee,
@@ -34,7 +34,7 @@ async def subscribe(
         {"incident_id": incident_id, "user_urn": u, "reason": reason.value, "created_ms": now_ms}
         for u in sorted(set(users))
     ]
-    await session.execute(insert_ignore(session, IncidentSubscriber), rows)
+    await session.execute(dialect_of(session).insert_ignore(IncidentSubscriber), rows)
 
 
 async def unsubscribe(session: AsyncSession, *, incident_id: int, user_urn: str) -> None:

@@ -8,12 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from incident_graph.store.dialect import dialect_of
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Any fixed number: serialises concurrent migrators (several servers starting at once).
-_PG_MIGRATION_LOCK = 7_114_212
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -31,8 +31,7 @@ def head_revision() -> str:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+    dialect_of(connection).lock_migrations(connection)
     command.upgrade(alembic_config(connection), revision)
 
 

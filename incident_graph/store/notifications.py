@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incident_graph.domain.notifications import ChannelSpec, DeliveryStatus, PolicySpec
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.domain.events import EventPayload, Notification
+from incident_graph.domain.notifications import (
+    ChannelConfig,
+    ChannelSpec,
+    DeliveryStatus,
+    NotifyKind,
+    PolicySpec,
+)
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Asset,
     AssetTag,
@@ -44,7 +51,7 @@ _INSERT_EVENT = (
 
 
 async def insert_event(
-    session: AsyncSession, *, kind: str, incident_id: int, payload: dict[str, Any], now_ms: int
+    session: AsyncSession, *, kind: NotifyKind, incident_id: int, payload: EventPayload, now_ms: int
 ) -> int:
     result = await session.execute(
         _INSERT_EVENT,
@@ -53,31 +60,51 @@ async def insert_event(
     return int(result.scalar_one())
 
 
-async def pending_events(session: AsyncSession, *, limit: int) -> list[NotificationEvent]:
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An outbox event the worker has not expanded yet."""
+
+    id: int
+    incident_id: int
+    payload: EventPayload
+
+
+async def pending_events(session: AsyncSession, *, limit: int) -> list[PendingEvent]:
     """Undispatched events, oldest first; rows another worker holds are skipped (PostgreSQL)."""
-    rows = await session.scalars(
-        select(NotificationEvent)
+    rows = await session.execute(
+        select(NotificationEvent.id, NotificationEvent.incident_id, NotificationEvent.payload)
         .where(NotificationEvent.dispatched.is_(False))
         .order_by(NotificationEvent.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list(rows)
+    # The column holds what insert_event wrote until the event is dispatched.
+    return [
+        PendingEvent(i, incident, cast("EventPayload", payload)) for i, incident, payload in rows
+    ]
 
 
-async def mark_dispatched(session: AsyncSession, *, event_id: int, payload: dict[str, Any]) -> None:
+async def mark_dispatched(
+    session: AsyncSession, *, event_id: int, notification: Notification
+) -> None:
+    """The event is expanded: it now holds the notification its deliveries send."""
     await session.execute(
         update(NotificationEvent)
         .where(NotificationEvent.id == event_id)
-        .values(dispatched=True, payload=payload)
+        .values(dispatched=True, payload=notification)
     )
 
 
-async def event_counts(session: AsyncSession) -> dict[bool, int]:
+async def notifications_by_id(
+    session: AsyncSession, *, ids: Sequence[int]
+) -> dict[int, Notification]:
+    """Dispatched events, as their deliveries send them."""
     rows = await session.execute(
-        select(NotificationEvent.dispatched, func.count()).group_by(NotificationEvent.dispatched)
+        select(NotificationEvent.id, NotificationEvent.payload).where(
+            NotificationEvent.id.in_(ids), NotificationEvent.dispatched.is_(True)
+        )
     )
-    return {bool(d): int(n) for d, n in rows}
+    return {event_id: cast("Notification", payload) for event_id, payload in rows}
 
 
 async def all_channels(session: AsyncSession) -> list[NotificationChannel]:
@@ -107,7 +134,7 @@ async def insert_channel(
         "created_ms": now_ms,
         "created_actor": actor,
     }
-    stmt = insert_ignore(session, NotificationChannel).returning(NotificationChannel.id)
+    stmt = dialect_of(session).insert_ignore(NotificationChannel).returning(NotificationChannel.id)
     return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
@@ -127,12 +154,17 @@ async def insert_policy(
         "created_ms": now_ms,
         "created_actor": actor,
     }
-    stmt = insert_ignore(session, NotificationPolicy).returning(NotificationPolicy.id)
+    stmt = dialect_of(session).insert_ignore(NotificationPolicy).returning(NotificationPolicy.id)
     return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
+def channel_config(channel: NotificationChannel) -> ChannelConfig:
+    """A channel's stored settings (its secrets still sealed)."""
+    return cast("ChannelConfig", channel.config)
+
+
 async def update_channel_config(
-    session: AsyncSession, *, channel_id: int, config: dict[str, Any]
+    session: AsyncSession, *, channel_id: int, config: ChannelConfig
 ) -> None:
     await session.execute(
         update(NotificationChannel)
@@ -184,11 +216,42 @@ async def subscribers_of(
     return out
 
 
-async def insert_deliveries(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A delivery to make: to a channel, to a user personally, or to whoever is on call."""
+
+    event_id: int
+    at_ms: int
+    channel_id: int | None = None
+    user_urn: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    # Schedules whose on-call person is looked up when the delivery is first sent.
+    oncall: list[int] | None = None
+
+
+async def insert_deliveries(
+    session: AsyncSession, *, deliveries: Sequence[NewDelivery], now_ms: int
+) -> None:
     """One delivery per (event, channel) and per (event, user); a second expansion of an event
     adds nothing."""
-    if rows:
-        await session.execute(insert_ignore(session, Delivery), rows)
+    if not deliveries:
+        return
+    # Every row has every column, so a batch is one multi-row INSERT.
+    rows = [
+        {
+            "event_id": d.event_id,
+            "channel_id": d.channel_id,
+            "user_urn": d.user_urn,
+            "oncall_schedule_ids": d.oncall,
+            "recipients": d.recipients,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_ms": d.at_ms,
+            "created_ms": now_ms,
+        }
+        for d in deliveries
+    ]
+    await session.execute(dialect_of(session).insert_ignore(Delivery), rows)
 
 
 # The sender key of deliveries to a user personally (they have no channel).
@@ -203,12 +266,12 @@ class Claimed:
     attempts: int
     recipients: tuple[str, ...]
     event_id: int
-    event_kind: str
-    payload: dict[str, Any]
+    event_kind: NotifyKind
+    payload: Notification
     # PERSONAL, with no name or config, for a delivery to user_urn.
     channel_name: str | None
     channel_kind: str
-    channel_config: dict[str, Any]
+    channel_config: ChannelConfig
     soda_event_names: bool
     user_urn: str | None = None
     oncall_schedule_ids: tuple[int, ...] | None = None
@@ -268,10 +331,10 @@ async def claim_due(
             recipients=tuple(r[2]),
             event_id=r[3],
             event_kind=r[4],
-            payload=r[5],
+            payload=cast("Notification", r[5]),
             channel_name=r[6],
             channel_kind=r[7] or PERSONAL,
-            channel_config=r[8] or {},
+            channel_config=cast("ChannelConfig", r[8] or {}),
             soda_event_names=bool(r[9]),
             user_urn=r[10],
             oncall_schedule_ids=None if r[11] is None else tuple(r[11]),
@@ -429,11 +492,8 @@ async def requeue(session: AsyncSession, *, delivery_id: int, now_ms: int) -> No
 async def notify_listeners(
     session: AsyncSession, *, channel: str, event_ids: Sequence[int]
 ) -> None:
-    """PostgreSQL NOTIFY, delivered to listeners when (and only if) this transaction commits."""
-    if session.get_bind().dialect.name != "postgresql" or not event_ids:
-        return
+    """Tell listening servers about these events, when (and only if) this transaction commits."""
     # NOTIFY payloads are limited to 8,000 bytes: send the ids in slices.
     ids = list(event_ids)
-    for start in range(0, len(ids), 500):
-        payload = ",".join(str(i) for i in ids[start : start + 500])
-        await session.execute(select(func.pg_notify(channel, payload)))
+    slices = [",".join(str(i) for i in ids[k : k + 500]) for k in range(0, len(ids), 500)]
+    await dialect_of(session).notify(session, channel=channel, payloads=slices)

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.oncall import Override, Rotation
-from incident_graph.store.dialect import insert_ignore
+from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import OnCallOverride, OnCallSchedule
 
 
@@ -27,7 +27,7 @@ async def insert_schedule(
         "created_ms": now_ms,
         "created_actor": actor,
     }
-    stmt = insert_ignore(session, OnCallSchedule).returning(OnCallSchedule.id)
+    stmt = dialect_of(session).insert_ignore(OnCallSchedule).returning(OnCallSchedule.id)
     return (await session.execute(stmt, row)).scalar_one_or_none()
 
 

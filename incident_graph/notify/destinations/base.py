@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from incident_graph.domain.notifications import NotifyKind
+from incident_graph.domain.events import LinkedIncident, Notification
+from incident_graph.domain.notifications import ChannelConfig, NotifyKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +16,10 @@ class Message:
     delivery_id: int
     event_id: int
     kind: NotifyKind
-    # The event after expansion: incident, assets, owners, downstream owners, link, ...
-    payload: dict[str, Any]
+    payload: Notification
     recipients: tuple[str, ...]
-    config: dict[str, Any]
+    # The channel's settings, secrets opened.
+    config: ChannelConfig
     soda_event_names: bool = False
     # A personal delivery: the user (or team) and the email addresses found for them, or why
     # none were found.
@@ -51,7 +52,7 @@ HEADLINES: dict[NotifyKind, str] = {
 
 
 def headline(message: Message) -> str:
-    title = message.payload["incident"].get("title") or message.payload["incident"]["urn"]
+    title = message.payload["incident"]["title"] or message.payload["incident"]["urn"]
     return f"{HEADLINES[message.kind]}: {title}"
 
 
@@ -60,6 +61,6 @@ def user_name(urn: str) -> str:
     return urn.rsplit(":", 1)[-1]
 
 
-def status_text(incident: dict[str, Any]) -> str:
-    stage = incident.get("stage")
-    return f"{incident['state']} ({stage})" if stage else str(incident["state"])
+def status_text(incident: LinkedIncident) -> str:
+    stage = incident["stage"]
+    return f"{incident['state']} ({stage})" if stage else incident["state"]

@@ -34,21 +34,21 @@ def addresses(message: Message) -> list[str]:
 def compose(message: Message, *, sender: str, to: Sequence[str]) -> EmailMessage:
     payload = message.payload
     incident = payload["incident"]
-    asset = payload.get("asset") or {}
+    asset = payload["asset"]
     lines = [
         headline(message),
         "",
-        f"Priority: {incident.get('priority') or 'NONE'}",
+        f"Priority: {incident['priority'] or 'NONE'}",
         f"Status:   {status_text(incident)}",
         f"Type:     {incident['type']}",
-        f"Asset:    {asset.get('urn', '-')}",
-        f"Owners:   {', '.join(payload.get('owners', [])) or 'none'}",
+        f"Asset:    {asset['urn'] if asset else '-'}",
+        f"Owners:   {', '.join(payload['owners']) or 'none'}",
         f"By:       {payload['actor']}",
         "",
     ]
-    if incident.get("description"):
+    if incident["description"]:
         lines += [incident["description"], ""]
-    comment = payload.get("extra", {}).get("comment")
+    comment = payload["extra"].get("comment")
     if comment:
         lines += [f"Comment: {comment}", ""]
     lines += [f"Open: {incident['link']}", f"Incident: {incident['urn']}"]
@@ -61,7 +61,7 @@ def compose(message: Message, *, sender: str, to: Sequence[str]) -> EmailMessage
             ),
         ]
     mail = EmailMessage()
-    mail["Subject"] = f"[{incident.get('priority') or 'incident'}] {headline(message)}"
+    mail["Subject"] = f"[{incident['priority'] or 'incident'}] {headline(message)}"
     mail["From"] = sender
     mail["To"] = ", ".join(to)
     mail["X-Incident-Graph-Delivery"] = str(message.delivery_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from incident_graph.domain.events import Notification
 from incident_graph.notify.destinations.base import (
     Message,
     SendResult,
@@ -26,22 +27,22 @@ def mention(urn: str, member_ids: dict[str, str]) -> str:
     return f"<@{member}>" if member else f"@{user_name(urn)}"
 
 
-def _asset_line(payload: dict[str, Any]) -> str:
-    asset = payload.get("asset")
+def _asset_line(notification: Notification) -> str:
+    asset = notification["asset"]
     if not asset:
         return "-"
-    platform = f" ({asset['platform']})" if asset.get("platform") else ""
+    platform = f" ({asset['platform']})" if asset["platform"] else ""
     return f"`{asset['name']}`{platform}"
 
 
 def format_message(message: Message) -> dict[str, Any]:
-    """The Block Kit payload for one event."""
+    """The Block Kit payload for one event (Slack's JSON, built as it is sent)."""
     payload = message.payload
     incident = payload["incident"]
-    members: dict[str, str] = message.config.get("member_ids", {})
-    priority = incident.get("priority") or "NONE"
-    owners = [mention(o, members) for o in payload.get("owners", [])]
-    downstream = [mention(d["owner"], members) for d in payload.get("downstreamOwners", [])]
+    members = message.config.get("member_ids", {})
+    priority = incident["priority"] or "NONE"
+    owners = [mention(o, members) for o in payload["owners"]]
+    downstream = [mention(d["owner"], members) for d in payload["downstreamOwners"]]
     fields = [
         {"type": "mrkdwn", "text": f"*Priority*\n{PRIORITY_MARKS.get(priority, '')} {priority}"},
         {"type": "mrkdwn", "text": f"*Status*\n{status_text(incident)}"},
@@ -52,11 +53,11 @@ def format_message(message: Message) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": headline(message)[:150]}},
         {"type": "section", "fields": fields},
     ]
-    if incident.get("description"):
+    if incident["description"]:
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": incident["description"][:2900]}}
         )
-    comment = payload.get("extra", {}).get("comment")
+    comment = payload["extra"].get("comment")
     if comment:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{comment[:2900]}"}})
     people = [f"*Owners*: {' '.join(owners) if owners else 'none'}"]

@@ -40,18 +40,18 @@ def format_message(message: Message) -> dict[str, Any]:
     """The Teams message (one Adaptive Card attachment) for one event."""
     payload = message.payload
     incident = payload["incident"]
-    members: dict[str, str] = message.config.get("member_ids", {})
-    priority = incident.get("priority") or "NONE"
-    asset = payload.get("asset") or {}
-    owners, owner_entities = _mentions(payload.get("owners", []), members)
+    members = message.config.get("member_ids", {})
+    priority = incident["priority"] or "NONE"
+    asset = payload["asset"]
+    owners, owner_entities = _mentions(payload["owners"], members)
     downstream, downstream_entities = _mentions(
-        [d["owner"] for d in payload.get("downstreamOwners", [])], members
+        [d["owner"] for d in payload["downstreamOwners"]], members
     )
     facts = [
         {"title": "Priority", "value": priority},
         {"title": "Status", "value": status_text(incident)},
         {"title": "Type", "value": incident["type"]},
-        {"title": "Asset", "value": asset.get("urn", "-")},
+        {"title": "Asset", "value": asset["urn"] if asset else "-"},
         {"title": "Owners", "value": owners},
         {"title": "Downstream owners", "value": downstream},
         {"title": "By", "value": user_name(payload["actor"])},
@@ -67,9 +67,9 @@ def format_message(message: Message) -> dict[str, Any]:
         },
         {"type": "FactSet", "facts": facts},
     ]
-    if incident.get("description"):
+    if incident["description"]:
         body.append({"type": "TextBlock", "text": incident["description"], "wrap": True})
-    comment = payload.get("extra", {}).get("comment")
+    comment = payload["extra"].get("comment")
     if comment:
         body.append({"type": "TextBlock", "text": comment, "wrap": True, "isSubtle": True})
     card: dict[str, Any] = {

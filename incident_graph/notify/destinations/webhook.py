@@ -11,10 +11,11 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any
+from typing import TypedDict
 
 import httpx
 
+from incident_graph.domain.events import AssetRef, DownstreamOwner, EventExtra, LinkedIncident
 from incident_graph.domain.notifications import SODA_EVENT_NAMES
 from incident_graph.notify.destinations.base import Message, SendResult
 from incident_graph.notify.destinations.http import post_json
@@ -25,20 +26,46 @@ DELIVERY_HEADER = "X-Incident-Graph-Delivery"
 EVENT_HEADER = "X-Incident-Graph-Event"
 
 
-def body(message: Message) -> dict[str, Any]:
-    """The JSON a webhook receives: the event, and ids to deduplicate retries by."""
+class WebhookBody(TypedDict):
+    """The JSON a webhook receives (documented in the README); keys are sent sorted."""
+
+    event: str
+    eventType: str
+    eventId: int
+    deliveryId: int
+    # The delivery's recipients, not the event's: on-call people are looked up at send time.
+    recipients: list[str]
+    time: int
+    actor: str
+    incident: LinkedIncident
+    assets: list[AssetRef]
+    asset: AssetRef | None
+    owners: list[str]
+    downstreamOwners: list[DownstreamOwner]
+    subscribers: list[str]
+    details: EventExtra
+
+
+def body(message: Message) -> WebhookBody:
+    """The event, under Soda's event name when the channel asks for it, and ids to
+    deduplicate retries by."""
     event = SODA_EVENT_NAMES[message.kind] if message.soda_event_names else message.kind.value
-    return (
-        {
-            "event": event,
-            "eventType": message.kind.value,
-            "eventId": message.event_id,
-            "deliveryId": message.delivery_id,
-            "recipients": list(message.recipients),
-        }
-        # The delivery's recipients, not the event's: on-call people are looked up at send time.
-        | {k: v for k, v in message.payload.items() if k not in {"event", "extra", "recipients"}}
-        | {"details": message.payload.get("extra", {})}
+    notification = message.payload
+    return WebhookBody(
+        event=event,
+        eventType=message.kind.value,
+        eventId=message.event_id,
+        deliveryId=message.delivery_id,
+        recipients=list(message.recipients),
+        time=notification["time"],
+        actor=notification["actor"],
+        incident=notification["incident"],
+        assets=notification["assets"],
+        asset=notification["asset"],
+        owners=notification["owners"],
+        downstreamOwners=notification["downstreamOwners"],
+        subscribers=notification["subscribers"],
+        details=notification["extra"],
     )
 
 
