@@ -140,6 +140,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 5_000
     max_body_bytes: int = 1_048_576
+    # DataHub's REST ingestion routes take bodies up to GMS's own limit (its emitters chunk
+    # batches to about 15 MB); GraphQL keeps max_body_bytes.
+    ingest_max_body_bytes: int = 16_000_000
     # True: anyone may load the schema (introspection) without a token. False: a token is needed.
     public_introspection: bool = True
     # Browser origins allowed to call the API cross-origin; empty means CORS stays off.
@@ -224,6 +227,7 @@ class Settings:
             max_aliases=_int(env, "MAX_ALIASES", 30, minimum=0),
             max_tokens=_int(env, "MAX_TOKENS", 5_000, minimum=1),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_048_576, minimum=1),
+            ingest_max_body_bytes=_int(env, "INGEST_MAX_BODY_BYTES", 16_000_000, minimum=1),
             public_introspection=_bool(env, "PUBLIC_INTROSPECTION", default=True),
             cors_origins=_origins(env, "CORS_ORIGINS"),
         )

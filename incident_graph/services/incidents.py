@@ -12,6 +12,7 @@ from incident_graph.domain import lifecycle as rules
 from incident_graph.domain.enums import EventKind, IncidentState, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.incidents import KEEP, RaiseSpec, StatusSpec, UpdateSpec
+from incident_graph.domain.ingest import Stamp
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify import outbox
 from incident_graph.store import Writer
@@ -84,8 +85,14 @@ async def raise_incident(
     actor: str,
     require_note: bool = True,
     access: IncidentAccess | None = None,
+    created: Stamp | None = None,
+    status_stamp: Stamp | None = None,
 ) -> str:
-    """Create an incident (or recognise a retried raise with the same caller id)."""
+    """Create an incident (or recognise a retried raise with the same caller id).
+
+    `created` and `status_stamp` keep a sender's own stamps (DataHub ingestion): the incident
+    is then recorded as created, and its status last updated, when and by whom they say.
+    """
 
     async def unit(session: AsyncSession) -> str:
         if access is not None:
@@ -95,11 +102,12 @@ async def raise_incident(
             if existing is not None:
                 return _same_raise(existing, spec)
         now = writer.clock()
+        at, by = (created.time_ms, created.actor) if created else (now, actor)
         planned = rules.plan_status(
             rules.Lifecycle(state=IncidentState.ACTIVE),
             spec.status,
-            actor=actor,
-            now_ms=now,
+            actor=status_stamp.actor if status_stamp else by,
+            now_ms=status_stamp.time_ms if status_stamp else at,
             require_note=require_note,
         )
         assets = await asset_store.ensure_asset_rows(session, spec.assets, now)
@@ -107,8 +115,8 @@ async def raise_incident(
             session,
             spec=spec,
             asset_ids={urn: asset.id for urn, asset in assets.items()},
-            actor=actor,
-            now_ms=now,
+            actor=by,
+            now_ms=at,
             lifecycle=planned,
         )
         if row is None:  # a concurrent raise with the same caller id won the race
@@ -206,8 +214,10 @@ async def update_incident(
     require_note: bool = True,
     expected_version: int | None = None,
     access: IncidentAccess | None = None,
+    status_stamp: Stamp | None = None,
 ) -> None:
-    """Change only the fields the caller gave, as one change with one timeline event."""
+    """Change only the fields the caller gave, as one change with one timeline event;
+    `status_stamp` keeps a sender's own time and actor for a status it sets."""
 
     async def unit(session: AsyncSession) -> None:
         incident = await locked(
@@ -231,8 +241,8 @@ async def update_incident(
             values |= rules.plan_status(
                 lifecycle_of(incident),
                 spec.status,
-                actor=actor,
-                now_ms=now,
+                actor=status_stamp.actor if status_stamp else actor,
+                now_ms=status_stamp.time_ms if status_stamp else now,
                 require_note=require_note,
             )
         if spec.lead is not KEEP:
