@@ -15,6 +15,7 @@ from incident_graph import urns
 from incident_graph.domain.ingest import ChangeType, Proposal, Unmodelled
 from incident_graph.ingest.aspects import BY_FQN, HANDLERS, AspectHandler
 from incident_graph.ingest.errors import AspectError
+from incident_graph.urns import check_urn
 
 JSON: Final = "application/json"
 JSON_PATCH: Final = "application/json-patch+json"
@@ -35,14 +36,6 @@ class ProposalError(ValueError):
 def _text(raw: dict[str, Any], key: str) -> str | None:
     value = raw.get(key)
     return value if isinstance(value, str) and value else None
-
-
-def check_urn(urn: str) -> str:
-    """The entity type of any urn:li: URN, or InvalidUrnError."""
-    entity = urns.entity_of(urn)
-    if entity is None or len(urn) > urns.MAX_URN_LENGTH:
-        raise urns.InvalidUrnError(f"URN {urn!r} must look like urn:li:<entity type>:<key>")
-    return entity
 
 
 def decode_proposal(index: int, raw: Any) -> Proposal:

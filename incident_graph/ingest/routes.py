@@ -32,7 +32,6 @@ from incident_graph.ingest.aspects import HANDLERS
 from incident_graph.ingest.body import members
 from incident_graph.ingest.envelope import (
     ProposalError,
-    check_urn,
     decode_proposal,
     decode_snapshot,
 )
@@ -41,7 +40,7 @@ from incident_graph.ingest.read import fqn_of, stored_aspects
 from incident_graph.metrics import Metrics
 from incident_graph.services.users import authenticate
 from incident_graph.store import Database, Writer
-from incident_graph.urns import InvalidUrnError, parse_asset_urn
+from incident_graph.urns import InvalidUrnError, check_urn, parse_asset_urn
 
 SUCCESS: Final = {"value": "success"}
 # How many failures a refusal's message names (all are in its `failures` list).
