@@ -19,6 +19,7 @@ from incident_graph.api.schema import build_schema
 from incident_graph.api.view import GraphQLView
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
+from incident_graph.ingest import ingest_routes
 from incident_graph.metrics import Metrics
 from incident_graph.notify.live import LiveEvents
 from incident_graph.notify.secrets import keyring_for, seal_channels
@@ -77,12 +78,19 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
                 RequestGate(view, db=db, settings=settings),
                 methods=["GET", "POST"],
             ),
+            # DataHub's frontend path for the same API (its smoke tests and some clients).
+            Route(
+                "/api/v2/graphql",
+                RequestGate(view, db=db, settings=settings),
+                methods=["GET", "POST"],
+            ),
             # Subscriptions (graphql-transport-ws); the token comes in connection_init.
             WebSocketRoute(
                 "/api/graphql", LiveView(schema, settings=settings, db=db, writer=writer)
             ),
             Route("/metrics", metrics.endpoint),
             *http_routes(),
+            *ingest_routes(),
         ],
         middleware=[Middleware(metrics.middleware), *_cors(settings)],
         lifespan=lifespan,
@@ -91,6 +99,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     app.state.db = db
     app.state.writer = writer
     app.state.clock = clock
+    app.state.metrics = metrics
     app.state.live_events = live
     return app
 

@@ -212,7 +212,7 @@ def _grant(settings: Settings, args: argparse.Namespace) -> int:
     from incident_graph.services import grants as grant_service  # noqa: PLC0415
 
     spec = build_grant(
-        privilege=Privilege.MANAGE_INCIDENTS,
+        privilege=Privilege(args.privilege.upper()),
         grantee_urn=args.to,
         scope=GrantScope(args.scope.upper()),
         resource=args.resource,
@@ -349,12 +349,18 @@ def _parser() -> argparse.ArgumentParser:
         )
         members.set_defaults(run=_group_members)
 
-    grant = sub.add_parser("grant", help="grant MANAGE_INCIDENTS to a user or team")
+    grant = sub.add_parser("grant", help="grant a privilege to a user or team")
     grant.add_argument(
         "--to", required=True, help="urn:li:corpuser:<name> or urn:li:corpGroup:<name>"
     )
     grant.add_argument("--scope", required=True, choices=["global", "platform", "asset"])
     grant.add_argument("--resource", help="platform name or asset URN (not for global)")
+    grant.add_argument(
+        "--privilege",
+        default="manage_incidents",
+        choices=["manage_incidents", "ingest_metadata"],
+        help="MANAGE_INCIDENTS (the default) or INGEST_METADATA (DataHub REST ingestion)",
+    )
     grant.set_defaults(run=_grant)
 
     assets = sub.add_parser("assets", help="manage the asset catalog")

@@ -138,6 +138,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = field(default=5_000, metadata=_at_least(1))
     max_body_bytes: int = field(default=1_048_576, metadata=_at_least(1))
+    # DataHub's REST ingestion routes take bodies up to GMS's own limit (its emitters chunk
+    # batches to about 15 MB); GraphQL keeps max_body_bytes.
+    ingest_max_body_bytes: int = field(default=16_000_000, metadata=_at_least(1))
     # True: anyone may load the schema (introspection) without a token. False: a token is needed.
     public_introspection: bool = True
     # Browser origins allowed to call the API cross-origin; empty means CORS stays off.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Final
 
@@ -18,8 +19,32 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Label values are bounded: unknown paths are counted as "other".
 KNOWN_PATHS: Final = frozenset(
-    {"/api/graphql", "/api/graphiql", "/health", "/ready", "/config", "/metrics"}
+    {
+        "/api/graphql",
+        "/api/v2/graphql",
+        "/api/graphiql",
+        "/health",
+        "/ready",
+        "/config",
+        "/metrics",
+        "/aspects",
+        "/entities",
+    }
 )
+# Paths that end in a URN, counted under one label each.
+URN_PATHS: Final = ("/aspects/", "/entitiesV2/")
+# Distinct (entity type, aspect) label pairs kept for unmodelled aspects; the rest: "other".
+MAX_UNMODELLED_LABELS: Final = 500
+_LABEL: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,99}")
+
+
+def path_label(path: str) -> str:
+    if path in KNOWN_PATHS:
+        return path
+    for prefix in URN_PATHS:
+        if path.startswith(prefix):
+            return prefix + "{urn}"
+    return "other"
 
 
 class Metrics:
@@ -44,6 +69,28 @@ class Metrics:
             registry=self.registry,
             buckets=(1, 2, 4, 8, 16, 32, 64, 128),
         )
+        self.ingest_proposals = Counter(
+            "incident_graph_ingest_proposals",
+            "Ingested proposals (DataHub REST ingestion) by outcome: stored or failed",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.ingest_unmodelled = Counter(
+            "incident_graph_ingest_unmodelled_aspects",
+            "Ingested aspects accepted but not stored (aspects or entity types not modelled)",
+            ["entity_type", "aspect"],
+            registry=self.registry,
+        )
+        self._unmodelled_labels: set[tuple[str, str]] = set()
+
+    def count_unmodelled(self, entity_type: str, aspect: str, n: int = 1) -> None:
+        labels = (entity_type, aspect)
+        if labels not in self._unmodelled_labels:
+            fits = all(_LABEL.fullmatch(v) for v in labels)
+            if not fits or len(self._unmodelled_labels) >= MAX_UNMODELLED_LABELS:
+                labels = ("other", "other")
+            self._unmodelled_labels.add(labels)
+        self.ingest_unmodelled.labels(*labels).inc(n)
 
     async def endpoint(self, _: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -53,7 +100,7 @@ class Metrics:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
+            path = path_label(scope["path"])
             status = 500
             started = time.perf_counter()
 

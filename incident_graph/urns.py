@@ -165,6 +165,12 @@ def incident_urn(incident_id: str | None = None) -> str:
     return f"{PREFIX}incident:{incident_id}"
 
 
+def check_urn(urn: str) -> str:
+    """Validate any urn:li: URN's text and shape; returns its entity type."""
+    _check_text(urn)
+    return _entity_and_key(urn)[0]
+
+
 def entity_of(urn: str) -> str | None:
     """The entity segment of any urn:li: URN (e.g. "dataset", "incident"), or None."""
     if not urn.startswith(PREFIX):

@@ -84,7 +84,10 @@ async def test_users_groups_and_me(api: Api) -> None:
         }
     ]
     editor = (await api.gql(ME))["me"]
-    assert [(p["scope"], p["viaRole"]) for p in editor["privileges"]] == [("GLOBAL", True)]
+    assert [(p["privilege"], p["scope"], p["viaRole"]) for p in editor["privileges"]] == [
+        ("MANAGE_INCIDENTS", "GLOBAL", True),
+        ("INGEST_METADATA", "GLOBAL", True),
+    ]
 
     await api.gql(REMOVE, {"g": "urn:li:corpGroup:data-eng", "u": ["ada"]}, role=Role.ADMIN)
     me = (await with_token(api, token, ME)).json()["data"]["me"]

@@ -42,12 +42,13 @@ class DirectoryQueries:
         implied = [
             Grant(
                 id=None,
-                privilege=Privilege.MANAGE_INCIDENTS,
+                privilege=privilege,
                 scope=GrantScope.GLOBAL,
                 resource=None,
                 grantee=user,
                 via_role=True,
             )
+            for privilege in Privilege
         ]
         names = await ctx.loaders.directory.groups_of_user.load(principal.name)
         return Me(

@@ -15,6 +15,8 @@ PLATFORM_PREFIX: Final = "urn:li:dataPlatform:"
 
 class Privilege(StrEnum):
     MANAGE_INCIDENTS = "MANAGE_INCIDENTS"
+    # Writing metadata through DataHub's REST ingestion (`datahub ingest`, the SDK's emitters).
+    INGEST_METADATA = "INGEST_METADATA"
 
 
 class GrantScope(StrEnum):

@@ -12,6 +12,7 @@ from incident_graph.domain.changes import IncidentChange, Unset, notify_kinds
 from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
 from incident_graph.domain.incidents import RaiseSpec, StatusSpec, UpdateSpec
+from incident_graph.domain.ingest import Stamp
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify import outbox
 from incident_graph.store import Writer
@@ -77,8 +78,14 @@ async def raise_incident(
     actor: str,
     require_note: bool = True,
     access: IncidentAccess | None = None,
+    created: Stamp | None = None,
+    status_stamp: Stamp | None = None,
 ) -> str:
-    """Create an incident (or recognise a retried raise with the same caller id)."""
+    """Create an incident (or recognise a retried raise with the same caller id).
+
+    `created` and `status_stamp` keep a sender's own stamps (DataHub ingestion): the incident
+    is then recorded as created, and its status last updated, when and by whom they say.
+    """
 
     async def unit(session: AsyncSession) -> str:
         if access is not None:
@@ -88,15 +95,20 @@ async def raise_incident(
             if existing is not None:
                 return _same_raise(existing, spec)
         now = writer.clock()
-        fields = rules.raised(spec, actor=actor, now_ms=now, require_note=require_note)
+        # A sender's own stamps (DataHub ingestion) stand for when and by whom it happened.
+        at, by = (created.time_ms, created.actor) if created else (now, actor)
+        status_at, status_by = (
+            (status_stamp.time_ms, status_stamp.actor) if status_stamp else (at, by)
+        )
+        fields = rules.raised(spec, actor=status_by, now_ms=status_at, require_note=require_note)
         known = await asset_store.ensure_known(session, spec.assets, now)
         incident = await incident_store.insert_incident(
             session,
             spec=spec,
             fields=fields,
             assets=[known[a.urn] for a in spec.assets],
-            actor=actor,
-            now_ms=now,
+            actor=by,
+            now_ms=at,
         )
         if incident is None:  # a concurrent raise with the same caller id won the race
             existing = await incident_store.get_incident(session, urn=spec.urn)
@@ -207,8 +219,10 @@ async def update_incident(
     require_note: bool = True,
     expected_version: int | None = None,
     access: IncidentAccess | None = None,
+    status_stamp: Stamp | None = None,
 ) -> None:
-    """Change only the fields the caller gave, as one change with one timeline event."""
+    """Change only the fields the caller gave, as one change with one timeline event;
+    `status_stamp` keeps a sender's own time and actor for a status it sets."""
 
     async def unit(session: AsyncSession) -> None:
         incident = await locked(
@@ -224,7 +238,11 @@ async def update_incident(
         if not isinstance(spec.status, Unset):
             change = change.then(
                 rules.plan_status(
-                    current, spec.status, actor=actor, now_ms=now, require_note=require_note
+                    current,
+                    spec.status,
+                    actor=status_stamp.actor if status_stamp else actor,
+                    now_ms=status_stamp.time_ms if status_stamp else now,
+                    require_note=require_note,
                 )
             )
         if not isinstance(spec.lead, Unset):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from incident_graph.domain.assets import AssetSpec, OwnershipType, OwnerSpec
 from incident_graph.store.assets import ensure_assets
 from incident_graph.store.dialect import dialect_of
+from incident_graph.store.ingest import recount_active
 from incident_graph.store.tables import Asset, AssetOwner, AssetTag, LineageEdge, core_table
 
 
@@ -40,10 +41,14 @@ async def upsert_assets(
             dialect_of(session).among(Asset.urn, urns_given)
         )
     )
-    existing = {urn for urn, updated, deleted in stored if updated is not None and deleted is None}
+    rows = stored.all()
+    existing = {urn for urn, updated, deleted in rows if updated is not None and deleted is None}
     everything = [s.asset for s in specs] + [u for s in specs for u in (s.upstreams or ())]
     ids = await ensure_assets(session, assets=everything, now_ms=now_ms)
     await _update_columns(session, specs=specs, ids=ids, now_ms=now_ms)
+    returning = [ids[urn] for urn, _, deleted in rows if deleted is not None]
+    if returning:  # counters are not kept while an asset is deleted
+        await recount_active(session, asset_ids=returning)
     owned = [s for s in specs if s.owners is not None]
     await _replace(
         session,

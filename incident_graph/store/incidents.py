@@ -180,10 +180,11 @@ async def insert_incident(
 
 
 # Built once, on the Core table: an ORM-enabled UPDATE also syncs the session's objects,
-# which showed in the profile of a raise.
+# which showed in the profile of a raise. A deleted asset's counter is left alone (a hard
+# delete zeroes it) and counted afresh when the asset comes back (store.ingest.recount_active).
 _COUNT_ACTIVE = (
     update(ASSETS)
-    .where(ASSETS.c.id.in_(bindparam("ids", expanding=True)))
+    .where(ASSETS.c.id.in_(bindparam("ids", expanding=True)), ASSETS.c.deleted_ms.is_(None))
     .values(active_count=ASSETS.c.active_count + bindparam("delta"))
 )
 
