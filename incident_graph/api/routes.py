@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from incident_graph import __version__
 from incident_graph.config import Settings
-from incident_graph.store import Database
+from incident_graph.store import Database, Writer
 from incident_graph.store.migrate import current_revision, head_revision
 
 STATIC: Final = Path(__file__).parent / "static"
@@ -51,6 +51,17 @@ async def ready(request: Request) -> Response:
     if revision != head:
         return JSONResponse(
             {"status": "unavailable", "reason": f"database at {revision}, code expects {head}"},
+            status_code=503,
+        )
+    writer: Writer = request.app.state.writer
+    health = writer.health
+    if not health.running:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "reason": f"the writer is restarting after: {health.last_failure}",
+                "writerRestarts": health.restarts,
+            },
             status_code=503,
         )
     return JSONResponse({"status": "ready", "revision": revision})

@@ -32,3 +32,9 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     code = "CONFLICT"
+
+
+class UnavailableError(DomainError):
+    """The server cannot do it now (database unreachable, writer restarting); retry later."""
+
+    code = "UNAVAILABLE"

@@ -8,12 +8,19 @@ policies) is worked out later by the worker, after the commit.
 
 from __future__ import annotations
 
+from typing import Final
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import EventExtra, EventPayload, IncidentSnapshot
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.store import notifications as notification_store
 from incident_graph.store.incidents import HeldIncident
+from incident_graph.store.writer import after_commit
+
+# Raised by the writer once a unit that recorded an event commits: the delivery worker wakes
+# on it instead of waiting for its next poll.
+EVENT_COMMITTED: Final = "notify.event_committed"
 
 
 async def record(
@@ -49,9 +56,11 @@ async def record(
         assets=list(await incident.assets(session)),
         extra=extra or {},
     )
-    return await notification_store.insert_event(
+    event_id = await notification_store.insert_event(
         session, kind=kind, incident_id=row.id, payload=payload, now_ms=now_ms
     )
+    after_commit(session, EVENT_COMMITTED)
+    return event_id
 
 
-__all__ = ["record"]
+__all__ = ["EVENT_COMMITTED", "record"]

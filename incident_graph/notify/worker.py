@@ -32,6 +32,7 @@ from incident_graph.notify.destinations import (
 from incident_graph.notify.egress import guarded_client, policy_for
 from incident_graph.notify.expand import ExpandSettings, expand_pending
 from incident_graph.notify.live import LiveEvents
+from incident_graph.notify.outbox import EVENT_COMMITTED
 from incident_graph.notify.release import prepare
 from incident_graph.notify.secrets import SecretKeyError, keyring_for, seal_channels
 from incident_graph.store import Writer
@@ -78,6 +79,9 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         self._stopping.clear()
+        # Events committed by this process start a round at once; the poll remains for other
+        # processes' events, retries that fall due and held quiet hours.
+        self._writer.on_signal(EVENT_COMMITTED, self.wake)
         self._task = asyncio.create_task(self._loop(), name="delivery-worker")
 
     async def stop(self) -> None:
@@ -98,6 +102,8 @@ class DeliveryWorker:
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():
+            # Cleared before the round, so a wake-up that comes during it starts the next one.
+            self._wake.clear()
             try:
                 busy = await self.run_once()
             except Exception:  # the worker outlives any one failed round
@@ -105,7 +111,6 @@ class DeliveryWorker:
                 busy = 0
             if busy:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._settings.notify_poll_ms / 1000)
 

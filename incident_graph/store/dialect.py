@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, ClassVar, Final, TypeVar
 
@@ -19,6 +20,7 @@ from sqlalchemy import select as sql_select
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import QueryableAttribute
 
@@ -49,9 +51,23 @@ class Engines:
     read_capacity: int
 
 
-# Called with (channel, payload) for each NOTIFY heard; returns a coroutine to close the
-# listening connection.
+# Called with (channel, payload) for each NOTIFY heard.
 Listener = Callable[[str, str], None]
+
+
+class Failure(Enum):
+    """What a database error means for the unit (or batch) it broke."""
+
+    # Chosen to give way (deadlock, serialization): the same work succeeds when run again.
+    TRANSIENT = "TRANSIENT"
+    # A value the database refuses (too long, out of range, not encodable): the input's fault.
+    BAD_DATA = "BAD_DATA"
+    # A constraint: the row exists already, or what it refers to went away meanwhile.
+    CONFLICT = "CONFLICT"
+    # The database is unreachable, shutting down, locked by another process or unreadable.
+    UNAVAILABLE = "UNAVAILABLE"
+    # Anything else: a bug of ours.
+    UNKNOWN = "UNKNOWN"
 
 
 class Dialect(ABC):
@@ -110,6 +126,10 @@ class Dialect(ABC):
     def key_file_beside(self, url: str) -> Path | None:
         """A file next to the database for the secret key, if the database is a file."""
 
+    @abstractmethod
+    def failure(self, exc: DBAPIError) -> Failure:
+        """What a database error means (see Failure)."""
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
@@ -157,6 +177,11 @@ class SqliteDialect(Dialect):
         if database and database != ":memory:":
             return Path(database + ".key")
         return None
+
+    def failure(self, exc: DBAPIError) -> Failure:
+        if getattr(exc.orig, "sqlite_errorname", "") in _SQLITE_UNAVAILABLE:
+            return Failure.UNAVAILABLE
+        return _by_class(exc)
 
 
 class PostgresDialect(Dialect):
@@ -221,6 +246,17 @@ class PostgresDialect(Dialect):
     def key_file_beside(self, url: str) -> Path | None:  # noqa: ARG002 - no file to sit beside
         return None  # the database is elsewhere: the key file defaults to the working directory
 
+    def failure(self, exc: DBAPIError) -> Failure:
+        # asyncpg's errors reach SQLAlchemy as plain DBAPIErrors: their SQLSTATE says what
+        # they are (PostgreSQL's Appendix A).
+        state = str(getattr(exc.orig, "sqlstate", None) or "")
+        for prefixes, kind in _PG_STATES:
+            if state.startswith(prefixes):
+                return kind
+        if exc.connection_invalidated:
+            return Failure.UNAVAILABLE
+        return _by_class(exc)
+
 
 def _sqlite_engine(
     url: str, options: EngineOptions, *, immediate: bool | None, pool_size: int
@@ -261,6 +297,31 @@ def _sqlite_engine(
     return engine
 
 
+def _by_class(exc: DBAPIError) -> Failure:
+    """What the DB-API's own exception classes say, where the driver sets them."""
+    if isinstance(exc, IntegrityError):
+        return Failure.CONFLICT
+    if isinstance(exc, DataError):
+        return Failure.BAD_DATA
+    if isinstance(exc, OperationalError | InterfaceError):
+        return Failure.UNAVAILABLE
+    return Failure.UNKNOWN
+
+
+# busy/locked (after busy_timeout), I/O errors, a file that is not (or no longer) a database.
+_SQLITE_UNAVAILABLE: Final = frozenset(
+    {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT"}
+    | {"SQLITE_CANTOPEN"}
+)
+# SQLSTATE prefixes, most specific first: deadlock and serialization failure; data
+# exceptions; integrity violations; connection, resource and operator-intervention classes.
+_PG_STATES: Final[tuple[tuple[tuple[str, ...], Failure], ...]] = (
+    (("40P01", "40001"), Failure.TRANSIENT),
+    (("22",), Failure.BAD_DATA),
+    (("23",), Failure.CONFLICT),
+    (("08", "53", "57P"), Failure.UNAVAILABLE),
+)
+
 SQLITE: Final = SqliteDialect()
 POSTGRESQL: Final = PostgresDialect()
 _BY_NAME: Final[dict[str, Dialect]] = {SQLITE.name: SQLITE, POSTGRESQL.name: POSTGRESQL}
@@ -271,8 +332,8 @@ def dialect_for(url: str) -> Dialect:
     return _BY_NAME[make_url(url).get_backend_name()]
 
 
-def dialect_of(bind: AsyncSession | AsyncConnection | Connection) -> Dialect:
-    """The dialect a session (or connection) talks to."""
+def dialect_of(bind: AsyncSession | AsyncConnection | AsyncEngine | Connection) -> Dialect:
+    """The dialect a session (or connection, or engine) talks to."""
     if isinstance(bind, AsyncSession):
         return _BY_NAME[bind.get_bind().dialect.name]
     return _BY_NAME[bind.dialect.name]
@@ -284,6 +345,7 @@ __all__ = [
     "Dialect",
     "EngineOptions",
     "Engines",
+    "Failure",
     "dialect_for",
     "dialect_of",
 ]
