@@ -207,7 +207,7 @@ async def test_update_incident_needs_a_field_and_non_empty_assets(api: Api) -> N
 async def test_internal_errors_are_masked_with_a_request_id(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from incident_graph.api.types import incident as incident_types
+    from incident_graph.api.incidents import types as incident_types
 
     urn = await api.raise_incident()
 

@@ -27,8 +27,8 @@ def test_wheel_carries_migrations_and_graphiql_assets(tmp_path: Path, backend: s
         *package.glob("store/migrations/versions/*.py"),
         package / "store/migrations/env.py",
         package / "store/migrations/script.py.mako",
-        *package.glob("api/static/*.*"),
-        *package.glob("api/static/vendor/*"),
+        *package.glob("api/http/static/*.*"),
+        *package.glob("api/http/static/vendor/*"),
     ]
     missing = [str(p.relative_to(ROOT)) for p in needed if str(p.relative_to(ROOT)) not in names]
     assert not missing

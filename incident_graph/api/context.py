@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from incident_graph.api.loaders import Loaders
+from incident_graph.api.assets.loaders import Loaders
 from incident_graph.auth.principal import Principal
 from incident_graph.config import Settings
 from incident_graph.store import Database, Writer

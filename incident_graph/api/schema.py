@@ -11,9 +11,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from incident_graph.api.access_api import AccessMutations, AccessQueries
-from incident_graph.api.catalog import CatalogMutations, CatalogQueries
-from incident_graph.api.directory_api import DirectoryMutations, DirectoryQueries
+from incident_graph.api.access.mutations import AccessMutations, AccessQueries
+from incident_graph.api.access.queries import DirectoryMutations, DirectoryQueries
+from incident_graph.api.assets.mutations import CatalogMutations, CatalogQueries
+from incident_graph.api.assets.queries import IncidentQueries
+from incident_graph.api.assets.types import ASSET_CLASSES
+from incident_graph.api.entity import Assertion, CorpGroup, CorpUser, OtherEntity
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import (
     InputTypeAliases,
@@ -22,18 +25,15 @@ from incident_graph.api.extensions import (
     QueryDepthLimit,
     TextValidationCache,
 )
-from incident_graph.api.handbook import HandbookQueries
-from incident_graph.api.incident_search import IncidentSearchQueries
-from incident_graph.api.lifecycle import LifecycleMutations, LifecycleQueries
-from incident_graph.api.live_api import LiveSubscriptions
-from incident_graph.api.mutation import IncidentMutations
-from incident_graph.api.notify_api import NotificationMutations, NotificationQueries
-from incident_graph.api.oncall_api import OnCallMutations, OnCallQueries
-from incident_graph.api.query import IncidentQueries
-from incident_graph.api.types.assets import ASSET_CLASSES
-from incident_graph.api.types.entity import Assertion, CorpGroup, CorpUser, OtherEntity
-from incident_graph.api.types.inputs import UpdateIncidentStatusInput
-from incident_graph.api.types.scalars import SCALARS
+from incident_graph.api.handbook.queries import HandbookQueries
+from incident_graph.api.incidents.inputs import UpdateIncidentStatusInput
+from incident_graph.api.incidents.mutations import IncidentMutations
+from incident_graph.api.lifecycle.mutations import LifecycleMutations, LifecycleQueries
+from incident_graph.api.live.subscriptions import LiveSubscriptions
+from incident_graph.api.notifications.queries import OnCallMutations, OnCallQueries
+from incident_graph.api.notifications.types import NotificationMutations, NotificationQueries
+from incident_graph.api.scalars import SCALARS
+from incident_graph.api.search.queries import IncidentSearchQueries
 from incident_graph.config import Settings
 
 # Distinct query texts kept parsed and validated; pipelines send a handful of shapes.

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from incident_graph.api.gate_audit import audit_refusal
+from incident_graph.api.http.refusal_audit import audit_refusal
 from incident_graph.auth.audit import record_allowed, record_refusal
 from incident_graph.auth.principal import Principal
 from incident_graph.auth.privileges import AccessDeniedError

@@ -1,0 +1,1 @@
+"""Access: users, teams, tokens, privilege grants and the audit log."""

@@ -1,0 +1,1 @@
+"""Data assets: the asset types, their catalog facts and health, upserts and lineage impact."""

@@ -1,0 +1,172 @@
+"""The data assets incidents are raised on: Dataset, Dashboard, Chart, DataFlow, DataJob."""
+
+from __future__ import annotations
+
+import strawberry
+
+from incident_graph.api.assets.catalog import (
+    AssetProperties,
+    DataPlatform,
+    GlobalTags,
+    Owner,
+    Ownership,
+    TagAssociation,
+    platform_entity,
+    tag_entity,
+)
+from incident_graph.api.assets.health import Health
+from incident_graph.api.assets.loaders import LineageKey, PageKey
+from incident_graph.api.context import Info
+from incident_graph.api.entity import Entity, actor_entity, register_asset_type
+from incident_graph.api.enums import (
+    EntityType,
+    IncidentPriority,
+    IncidentStage,
+    IncidentState,
+)
+from incident_graph.api.incidents.types import EntityIncidentsResult, Incident
+from incident_graph.api.scalars import Long
+from incident_graph.domain import incidents as rules
+from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.health import incident_health, upstream_health
+from incident_graph.domain.paging import DEFAULT_COUNT, page
+from incident_graph.store.incidents import PageFilter
+from incident_graph.store.tables import Asset as AssetRow
+
+
+@strawberry.interface(description="A data asset incidents can be raised on.")
+class DataAsset(Entity):
+    row: strawberry.Private[AssetRow]
+
+    @strawberry.field(description="The asset's incidents, newest first.")
+    async def incidents(
+        self,
+        info: Info,
+        state: IncidentState | None = None,
+        stage: IncidentStage | None = None,
+        priority: IncidentPriority | None = None,
+        assignee_urns: list[str] | None = None,
+        start: int | None = 0,
+        count: int | None = DEFAULT_COUNT,
+    ) -> EntityIncidentsResult | None:
+        window = page(start, count)
+        try:
+            assignees = rules.check_assignees(assignee_urns or [])
+        except BadUserInputError as exc:
+            raise BadUserInputError(exc.message, field="assigneeUrns") from exc
+        key = PageKey(
+            asset_id=self.row.id,
+            flt=PageFilter(state=state, stage=stage, priority=priority, assignees=assignees),
+            start=window.start,
+            count=window.count,
+        )
+        found = await info.context.loaders.incident_page.load(key)
+        return EntityIncidentsResult(
+            start=window.start,
+            count=len(found.incidents),
+            total=found.total,
+            incidents=[Incident.from_row(r) for r in found.incidents],
+        )
+
+    @strawberry.field(
+        description=(
+            "Health entries: INCIDENTS fails while any incident on the asset is active; "
+            "UPSTREAM_INCIDENTS fails while any asset upstream of it has one."
+        )
+    )
+    async def health(self, info: Info) -> list[Health] | None:
+        loaders = info.context.loaders
+        inputs = await loaders.health.load(self.row.id)
+        return [
+            Health.from_incidents(incident_health(inputs.active)),
+            Health.from_upstream(upstream_health(inputs.upstream, loaders.lineage_depth)),
+        ]
+
+    @strawberry.field(description="Name and description.")
+    def properties(self) -> AssetProperties:
+        return AssetProperties(name=self.row.name, description=self.row.description)
+
+    @strawberry.field(description="The platform, parsed from the URN where it carries one.")
+    def platform(self) -> DataPlatform | None:
+        return platform_entity(self.row.platform) if self.row.platform else None
+
+    @strawberry.field(description="Owners of the asset.")
+    async def ownership(self, info: Info) -> Ownership | None:
+        owners = await info.context.loaders.owners_of_asset.load(self.row.id)
+        return Ownership(owners=[Owner(owner=actor_entity(o.urn), type=o.type) for o in owners])
+
+    @strawberry.field(description="Tags on the asset.")
+    async def tags(self, info: Info) -> GlobalTags | None:
+        names = await info.context.loaders.tags_of_asset.load(self.row.id)
+        return GlobalTags(tags=[TagAssociation(tag=tag_entity(n)) for n in names])
+
+    @strawberry.field(description="Assets this one reads from, nearest first, up to `depth` hops.")
+    async def upstreams(self, info: Info, depth: int = 1) -> list[DataAsset]:
+        return await _lineage(info, self.row.id, depth, upstream=True)
+
+    @strawberry.field(
+        description="Assets that read from this one, nearest first, up to `depth` hops."
+    )
+    async def downstreams(self, info: Info, depth: int = 1) -> list[DataAsset]:
+        return await _lineage(info, self.row.id, depth, upstream=False)
+
+    @strawberry.field(
+        description="When the asset was deleted from the catalog (epoch ms), if it was."
+    )
+    def deleted_at(self) -> Long | None:
+        return None if self.row.deleted_ms is None else Long(self.row.deleted_ms)
+
+
+async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> list[DataAsset]:
+    loaders = info.context.loaders
+    if not 1 <= depth <= loaders.lineage_depth:
+        raise BadUserInputError(
+            f"depth must be between 1 and {loaders.lineage_depth}, got {depth}", field="depth"
+        )
+    reached = await loaders.lineage.load(
+        LineageKey(asset_id=asset_id, depth=depth, upstream=upstream)
+    )
+    rows = await loaders.asset_by_id.load_many([r.asset_id for r in reached])
+    return [asset_from_row(row) for row in rows if row is not None]
+
+
+@strawberry.type
+class Dataset(DataAsset):
+    pass
+
+
+@strawberry.type
+class Dashboard(DataAsset):
+    pass
+
+
+@strawberry.type
+class Chart(DataAsset):
+    pass
+
+
+@strawberry.type
+class DataFlow(DataAsset):
+    pass
+
+
+@strawberry.type
+class DataJob(DataAsset):
+    pass
+
+
+ASSET_CLASSES: dict[str, type[DataAsset]] = {
+    "DATASET": Dataset,
+    "DASHBOARD": Dashboard,
+    "CHART": Chart,
+    "DATA_FLOW": DataFlow,
+    "DATA_JOB": DataJob,
+}
+
+
+def asset_from_row(row: AssetRow) -> DataAsset:
+    return ASSET_CLASSES[row.entity_type](urn=row.urn, type=EntityType(row.entity_type), row=row)
+
+
+for _entity_type in ASSET_CLASSES:
+    register_asset_type(_entity_type, asset_from_row)

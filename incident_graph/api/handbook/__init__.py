@@ -1,0 +1,1 @@
+"""The troubleshooting handbook: similar past incidents and an asset's root causes."""

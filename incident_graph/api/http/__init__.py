@@ -1,0 +1,1 @@
+"""The HTTP edge of /api/graphql: request gate, GraphQL views, plain routes, static files."""

@@ -1,0 +1,194 @@
+"""The request gate in front of /api/graphql: request id, body checks, authentication.
+
+Refusals made here (bad JSON, oversized body, batches, missing or bad token) still answer in
+GraphQL's error shape with a stable code, so clients handle every failure one way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Final
+from urllib.parse import parse_qs
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from incident_graph.api.errors import BAD_USER_INPUT, graphql_error_body
+from incident_graph.api.http.introspection import is_introspection_only
+from incident_graph.api.http.refusal_audit import audit_refusal
+from incident_graph.auth.principal import Principal
+from incident_graph.config import Settings
+from incident_graph.domain.enums import Role
+from incident_graph.domain.errors import UnauthenticatedError
+from incident_graph.services.users import authenticate
+from incident_graph.store import Database
+
+# Who runs a tokenless introspection query. Such a query selects only __schema, __type and
+# __typename (the gate checks), so no resolver ever sees this principal.
+ANONYMOUS: Final = Principal(user_id=0, name="anonymous", role=Role.VIEWER, token_id=0)
+
+
+class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error of ours
+    def __init__(self, status: int, message: str, code: str = BAD_USER_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+
+    def response(self, request_id: str) -> JSONResponse:
+        return JSONResponse(
+            graphql_error_body(self.message, self.code),
+            status_code=self.status,
+            headers={"X-Request-Id": request_id}
+            | ({"WWW-Authenticate": "Bearer"} if self.status == 401 else {}),
+        )
+
+
+def _missing_credentials(settings: Settings) -> Refusal:
+    also = " (only schema introspection works without one)" if settings.public_introspection else ""
+    return Refusal(
+        401,
+        f"missing credentials: send the header 'Authorization: Bearer <token>'{also}",
+        UnauthenticatedError.code,
+    )
+
+
+class RequestGate:
+    def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
+        self._app = app
+        self._db = db
+        self._settings = settings
+        self._max_body = settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        # The token check and the resolvers' reads share one pooled connection.
+        async with self._db.request_reads():
+            await self._handle(scope, receive, send, state, request_id)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], request_id: str
+    ) -> None:
+        try:
+            body = await self._admit(scope, receive, state)
+        except Refusal as refusal:
+            if refusal.status == 401:
+                await audit_refusal(scope)
+            await refusal.response(request_id)(scope, receive, send)
+            return
+
+        async def with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        replayed = _replay(body, receive) if scope["method"] == "POST" else receive
+        await self._app(scope, replayed, with_request_id)
+
+    async def _admit(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> bytes:
+        """Authenticate and check the body; returns the body read, or raises a Refusal."""
+        headers = Headers(scope=scope)
+        scheme, _, secret = headers.get("authorization", "").partition(" ")
+        anonymous = scheme.lower() != "bearer" or not secret.strip()
+        if anonymous and not self._settings.public_introspection:
+            raise _missing_credentials(self._settings)
+        if not anonymous:
+            try:
+                state["principal"] = await authenticate(db=self._db, secret=secret.strip())
+            except UnauthenticatedError as exc:
+                raise Refusal(401, exc.message, exc.code) from exc
+
+        body = b""
+        payload: Any = None
+        is_json = "json" in headers.get("content-type", "application/json")
+        if scope["method"] == "POST":
+            body = await self._read_body(receive, headers)
+            if is_json:
+                payload = _decode(body)
+        if anonymous:
+            query = _query_text(scope, payload, is_json=is_json)
+            if query is None or not is_introspection_only(
+                query, max_tokens=self._settings.max_tokens
+            ):
+                raise _missing_credentials(self._settings)
+            state["principal"] = ANONYMOUS
+        return body
+
+    async def _read_body(self, receive: Receive, headers: Headers) -> bytes:
+        too_large = Refusal(
+            413,
+            f"request body is over {self._max_body} bytes: send a shorter query or fewer "
+            "variables (the limit is set by INCIDENT_GRAPH_MAX_BODY_BYTES)",
+        )
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_body:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise too_large
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise Refusal(
+            400,
+            f"request body is not valid JSON ({exc}); send "
+            '{"query": "...", "variables": {...}}',
+        ) from exc
+    if isinstance(payload, list):
+        # strawberry's batching stays off: one operation per request keeps every limit per request.
+        raise Refusal(
+            400,
+            "batched requests (a JSON array) are not supported; send one "
+            '{"query": "...", "variables": {...}} object per request',
+        )
+    if not isinstance(payload, dict):
+        raise Refusal(
+            400, 'request body must be a JSON object: {"query": "...", "variables": {...}}'
+        )
+    return payload
+
+
+def _query_text(scope: Scope, payload: Any, *, is_json: bool) -> str | None:
+    """The GraphQL document strawberry will run, for the anonymous-introspection check."""
+    if scope["method"] == "GET":
+        values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("query", [])
+        return values[0] if len(values) == 1 else None
+    if is_json and isinstance(payload, dict) and isinstance(payload.get("query"), str):
+        return str(payload["query"])
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the already-read body to the app once, then pass through (to see disconnects)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

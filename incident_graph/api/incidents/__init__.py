@@ -1,0 +1,1 @@
+"""Incidents: the Incident type, raising and updating, reading one by URN."""

@@ -1,0 +1,1 @@
+"""The incident lifecycle: acknowledgement, root cause, comments, followers, the timeline."""

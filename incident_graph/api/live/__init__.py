@@ -1,0 +1,1 @@
+"""Live updates: the incidentEvents subscription."""

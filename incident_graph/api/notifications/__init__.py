@@ -1,0 +1,1 @@
+"""Notifications: channels, policies, deliveries and on-call schedules."""

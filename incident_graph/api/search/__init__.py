@@ -1,0 +1,1 @@
+"""Search: searchAcrossEntities over assets, searchIncidents over incidents."""
