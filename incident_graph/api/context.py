@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from incident_graph.api.assets.loaders import Loaders
 from incident_graph.auth.principal import Principal
 from incident_graph.config import Settings
 from incident_graph.store import Database, Writer
+
+if TYPE_CHECKING:
+    # Type-only: these import the features, and every feature imports this module.
+    from incident_graph.api.entity import Entity
+    from incident_graph.api.loaders import Loaders
+    from incident_graph.store.tables import Asset
 
 
 @dataclass(slots=True)
@@ -25,6 +32,12 @@ class Context:
     db: Database
     writer: Writer
     loaders: Loaders
+    # The asset types' constructor, handed in by the view: an asset lists its incidents, so
+    # the asset types import the incident types, and an incident's assets (and entity(urn))
+    # reach the asset types through here rather than by importing them back.
+    asset_entity: Callable[[Asset], Entity]
 
 
 Info = StrawberryInfo[Context, None]
+
+__all__ = ["Context", "Info"]

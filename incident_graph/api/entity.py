@@ -1,9 +1,6 @@
-"""DataHub's Entity interface and the small entities incidents point at."""
+"""DataHub's Entity interface, the small entities incidents point at, and assets by URN."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Annotated
 
 import strawberry
 
@@ -11,7 +8,7 @@ from incident_graph import urns
 from incident_graph.api.context import Info
 from incident_graph.api.enums import EntityType
 from incident_graph.api.scalars import Long
-from incident_graph.store.tables import Asset as AssetRow
+from incident_graph.domain.errors import BadUserInputError
 
 
 @strawberry.interface(description="Anything with a URN.")
@@ -26,49 +23,6 @@ class AuditStamp:
     actor: str | None = None
 
 
-@strawberry.type(description="A user, by URN.")
-class CorpUser(Entity):
-    username: str
-
-    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
-    async def display_name(self, info: Info) -> str | None:
-        user = await info.context.loaders.directory.user.load(self.username)
-        return None if user is None else user.display_name
-
-    @strawberry.field(description="Ours: the user's email address; null when unknown or not set.")
-    async def email(self, info: Info) -> str | None:
-        user = await info.context.loaders.directory.user.load(self.username)
-        return None if user is None else user.email
-
-    @strawberry.field(description="Ours: the teams this user is in.")
-    async def groups(self, info: Info) -> list[CorpGroup]:
-        names = await info.context.loaders.directory.groups_of_user.load(self.username)
-        return [group_entity(n) for n in names]
-
-
-@strawberry.type(description="A group of users, by URN.")
-class CorpGroup(Entity):
-    name: str
-
-    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
-    async def display_name(self, info: Info) -> str | None:
-        group = await info.context.loaders.directory.group.load(self.name)
-        return None if group is None else group.display_name
-
-    @strawberry.field(description="Ours: the users in this team.")
-    async def members(self, info: Info) -> list[CorpUser]:
-        names = await info.context.loaders.directory.members_of_group.load(self.name)
-        return [user_entity(n) for n in names]
-
-
-def user_entity(name: str) -> CorpUser:
-    return CorpUser(urn=urns.user_urn(name), type=EntityType.CORP_USER, username=name)
-
-
-def group_entity(name: str) -> CorpGroup:
-    return CorpGroup(urn=f"urn:li:corpGroup:{name}", type=EntityType.CORP_GROUP, name=name)
-
-
 @strawberry.type(description="A data-quality check that can raise incidents.")
 class Assertion(Entity):
     pass
@@ -79,35 +33,20 @@ class OtherEntity(Entity):
     pass
 
 
-OwnerType = Annotated[CorpUser | CorpGroup, strawberry.union("OwnerType")]
+async def find_asset(info: Info, urn: str, entity: str) -> Entity | None:
+    """The asset `urn` names, or None when none is known; BAD_USER_INPUT for a bad URN or one
+    of another kind than `entity` (dataset, dashboard, ...)."""
+    try:
+        parsed = urns.parse_asset_urn(urn)
+    except urns.InvalidUrnError as exc:
+        raise BadUserInputError(str(exc), field="urn") from exc
+    if parsed.entity != entity:
+        raise BadUserInputError(
+            f"{urn!r} is a {parsed.entity} URN; query it with {parsed.entity}(urn: ...)",
+            field="urn",
+        )
+    row = await info.context.loaders.assets.by_urn.load(urn)
+    return None if row is None else info.context.asset_entity(row)
 
 
-def actor_entity(urn: str) -> CorpUser | CorpGroup:
-    """The CorpUser or CorpGroup a stored (already validated) actor URN names."""
-    name = urn.rsplit(":", 1)[-1]
-    if urns.entity_of(urn) == "corpGroup":
-        return CorpGroup(urn=urn, type=EntityType.CORP_GROUP, name=name)
-    return CorpUser(urn=urn, type=EntityType.CORP_USER, username=name)
-
-
-def reference_entity(urn: str) -> Entity:
-    """An Entity for a URN that is only referred to (an incident's source, say)."""
-    entity = urns.entity_of(urn)
-    if entity in urns.ACTOR_ENTITY_TYPES:
-        return actor_entity(urn)
-    if entity == "assertion":
-        return Assertion(urn=urn, type=EntityType.ASSERTION)
-    return OtherEntity(urn=urn, type=EntityType.OTHER)
-
-
-AssetFactory = Callable[[AssetRow], Entity]
-_asset_factories: dict[str, AssetFactory] = {}
-
-
-def register_asset_type(entity_type: str, factory: AssetFactory) -> None:
-    """Asset types register here so incidents can return them without importing them."""
-    _asset_factories[entity_type] = factory
-
-
-def asset_entity(row: AssetRow) -> Entity:
-    return _asset_factories[row.entity_type](row)
+__all__ = ["Assertion", "AuditStamp", "Entity", "OtherEntity", "find_asset"]

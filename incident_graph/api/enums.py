@@ -1,22 +1,33 @@
-"""GraphQL enums: DataHub's names and values.
+"""GraphQL enums: DataHub's names and values, and ours.
 
-The incident enums are the domain's own classes, registered with strawberry here so the API
-and the rules share one definition.
+The domain's enums are registered with strawberry here, and only here, so the API and the rules
+share one definition; every API module takes them from this module, so none depends on
+another having registered them first.
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Final
 
 import strawberry
+from strawberry.types.enum import EnumValue, StrawberryEnumDefinition
 
+from incident_graph.domain.access import GrantScope, Privilege
+from incident_graph.domain.assets import OwnershipType
 from incident_graph.domain.enums import (
+    EventKind,
     IncidentPriority,
     IncidentSourceType,
     IncidentStage,
     IncidentState,
     IncidentType,
+    Role,
+    RootCauseCategory,
+    SubscriptionReason,
 )
+from incident_graph.domain.incident_search import IncidentSortField, IncidentSortOrder
+from incident_graph.domain.notifications import DeliveryStatus, DestinationKind, NotifyKind
 
 for _domain_enum in (
     IncidentType,
@@ -24,8 +35,32 @@ for _domain_enum in (
     IncidentStage,
     IncidentPriority,
     IncidentSourceType,
+    OwnershipType,
 ):
     strawberry.enum(_domain_enum)
+strawberry.enum(RootCauseCategory, name="IncidentRootCauseCategory")
+strawberry.enum(SubscriptionReason, name="IncidentSubscriptionReason")
+strawberry.enum(EventKind, name="IncidentEventKind")
+strawberry.enum(IncidentSortField, description="What searchIncidents orders by.")
+strawberry.enum(IncidentSortOrder, description="Ascending or descending.")
+strawberry.enum(Role, name="UserRole", description="admin, editor, member or viewer.")
+strawberry.enum(Privilege, description="What a grant allows.")
+strawberry.enum(GrantScope, description="Where a grant applies: everywhere, a platform, an asset.")
+strawberry.enum(DestinationKind, description="Where a notification channel sends.")
+strawberry.enum(
+    DeliveryStatus,
+    description="PENDING, DELIVERED, FAILED (another attempt is scheduled) or DEAD.",
+)
+strawberry.enum(NotifyKind, name="NotificationEventType", description="The changes that notify.")
+
+# The same kinds under the class's own name: schema.graphql publishes both enums, this one on the
+# incidentEvents subscription's fields (which name it with graphql_type), the other everywhere else.
+LIVE_NOTIFY_KIND: Final = StrawberryEnumDefinition(
+    wrapped_cls=NotifyKind,
+    name="NotifyKind",
+    values=[EnumValue(kind.name, kind.value) for kind in NotifyKind],
+    description=None,
+)
 
 
 @strawberry.enum(description="The kind of an entity, as DataHub names it.")
@@ -73,13 +108,26 @@ class FilterOperator(Enum):
 
 
 __all__ = [
+    "LIVE_NOTIFY_KIND",
+    "DeliveryStatus",
+    "DestinationKind",
     "EntityType",
+    "EventKind",
     "FilterOperator",
+    "GrantScope",
     "HealthStatus",
     "HealthStatusType",
     "IncidentPriority",
+    "IncidentSortField",
+    "IncidentSortOrder",
     "IncidentSourceType",
     "IncidentStage",
     "IncidentState",
     "IncidentType",
+    "NotifyKind",
+    "OwnershipType",
+    "Privilege",
+    "Role",
+    "RootCauseCategory",
+    "SubscriptionReason",
 ]

@@ -1,6 +1,8 @@
 """Role checks on root fields; refusals are audited and answer FORBIDDEN.
 
-Per-asset MANAGE_INCIDENTS is decided in auth/privileges.py; these only gate by role.
+Per-asset MANAGE_INCIDENTS is decided in auth/privileges.py, inside the write's transaction
+(a check read before the unit could be outdated by the time the unit writes); these only gate
+by role, and `incident_access` names the caller that check is made for.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from strawberry.permission import BasePermission
 
 from incident_graph.api.context import Info
 from incident_graph.auth.audit import record_refusal
+from incident_graph.auth.privileges import IncidentAccess
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import ForbiddenError
+
+
+def incident_access(info: Info) -> IncidentAccess:
+    """Who is changing incidents and through which operation (named in refusals and the audit)."""
+    return IncidentAccess(principal=info.context.principal, operation=info.field_name)
 
 
 async def refuse(info: Info, reason: str, target: Any = None) -> None:
@@ -73,3 +81,6 @@ class IsAdmin(BasePermission):
             kwargs.get("urn"),
         )
         return False
+
+
+__all__ = ["CanManageIncidents", "CanWrite", "IsAdmin", "incident_access", "refuse"]

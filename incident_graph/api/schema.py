@@ -11,12 +11,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from incident_graph.api.access.mutations import AccessMutations, AccessQueries
-from incident_graph.api.access.queries import DirectoryMutations, DirectoryQueries
-from incident_graph.api.assets.mutations import CatalogMutations, CatalogQueries
-from incident_graph.api.assets.queries import IncidentQueries
+from incident_graph.api.access import AccessMutations, AccessQueries
+from incident_graph.api.access.types import CorpGroup, CorpUser
+from incident_graph.api.assets import AssetMutations, AssetQueries, ImpactedAssetQueries
 from incident_graph.api.assets.types import ASSET_CLASSES
-from incident_graph.api.entity import Assertion, CorpGroup, CorpUser, OtherEntity
+from incident_graph.api.entity import Assertion, OtherEntity
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import (
     InputTypeAliases,
@@ -25,41 +24,40 @@ from incident_graph.api.extensions import (
     QueryDepthLimit,
     TextValidationCache,
 )
-from incident_graph.api.handbook.queries import HandbookQueries
+from incident_graph.api.handbook import HandbookQueries
+from incident_graph.api.incidents import IncidentMutations, IncidentQueries, MyIncidentQueries
 from incident_graph.api.incidents.inputs import UpdateIncidentStatusInput
-from incident_graph.api.incidents.mutations import IncidentMutations
-from incident_graph.api.lifecycle.mutations import LifecycleMutations, LifecycleQueries
-from incident_graph.api.live.subscriptions import LiveSubscriptions
-from incident_graph.api.notifications.queries import OnCallMutations, OnCallQueries
-from incident_graph.api.notifications.types import NotificationMutations, NotificationQueries
+from incident_graph.api.lifecycle import LifecycleMutations
+from incident_graph.api.live import LiveSubscriptions
+from incident_graph.api.notifications import NotificationMutations, NotificationQueries
 from incident_graph.api.scalars import SCALARS
-from incident_graph.api.search.queries import IncidentSearchQueries
+from incident_graph.api.search import AssetSearchQueries, IncidentSearchQueries
 from incident_graph.config import Settings
 
 # Distinct query texts kept parsed and validated; pipelines send a handful of shapes.
 CACHE_SIZE = 1024
 
 
-# Each feature contributes its own root-field classes; they merge into Query and Mutation.
+# Each feature contributes root-field classes; they merge into Query, Mutation and Subscription
+# in this order, which is the order of the fields in the published schema.graphql (a feature
+# whose fields are not adjacent there contributes more than one class).
 QUERIES: tuple[type, ...] = (
+    AssetQueries,
     IncidentQueries,
-    CatalogQueries,
-    LifecycleQueries,
+    AssetSearchQueries,
+    ImpactedAssetQueries,
+    MyIncidentQueries,
     NotificationQueries,
-    OnCallQueries,
     HandbookQueries,
     IncidentSearchQueries,
-    DirectoryQueries,
     AccessQueries,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscriptions,)
 MUTATIONS: tuple[type, ...] = (
     IncidentMutations,
-    CatalogMutations,
+    AssetMutations,
     LifecycleMutations,
     NotificationMutations,
-    OnCallMutations,
-    DirectoryMutations,
     AccessMutations,
 )
 

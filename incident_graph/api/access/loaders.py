@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -14,10 +15,22 @@ from incident_graph.store.tables import Group, User
 class DirectoryLoaders:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.user = DataLoader[str, User | None](self._users)
-        self.group = DataLoader[str, Group | None](self._groups)
-        self.groups_of_user = DataLoader[str, list[str]](self._groups_of_users)
-        self.members_of_group = DataLoader[str, list[str]](self._members_of_groups)
+
+    @cached_property
+    def user(self) -> DataLoader[str, User | None]:
+        return DataLoader(self._users)
+
+    @cached_property
+    def group(self) -> DataLoader[str, Group | None]:
+        return DataLoader(self._groups)
+
+    @cached_property
+    def groups_of_user(self) -> DataLoader[str, list[str]]:
+        return DataLoader(self._groups_of_users)
+
+    @cached_property
+    def members_of_group(self) -> DataLoader[str, list[str]]:
+        return DataLoader(self._members_of_groups)
 
     async def _users(self, keys: Sequence[str]) -> list[User | None]:
         async with self._db.reading() as session:

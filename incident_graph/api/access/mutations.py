@@ -1,4 +1,4 @@
-"""Root fields for access: tokens, privilege grants and the audit log."""
+"""Root mutation fields for access: users, teams and roles, tokens, privilege grants."""
 
 from __future__ import annotations
 
@@ -6,80 +6,102 @@ from typing import Annotated
 
 import strawberry
 
-from incident_graph.api.access.types import (
-    AccessTokenMetadata,
-    AuditLogEntry,
-    AuditLogResult,
-    Grant,
-    NewAccessToken,
+from incident_graph.api.access.inputs import (
+    CreateGroupInput,
+    CreateUserInput,
     PrivilegeGrantInput,
 )
+from incident_graph.api.access.types import (
+    AccessTokenMetadata,
+    CorpGroup,
+    CorpUser,
+    Grant,
+    NewAccessToken,
+    group_entity,
+    user_entity,
+)
 from incident_graph.api.context import Info
-from incident_graph.api.entity import user_entity
+from incident_graph.api.enums import Role
 from incident_graph.api.permissions import IsAdmin, refuse
 from incident_graph.api.scalars import Long
 from incident_graph.domain.access import build_grant
-from incident_graph.domain.directory import name_of
-from incident_graph.domain.enums import Role
-from incident_graph.domain.errors import BadUserInputError, NotFoundError
-from incident_graph.domain.paging import DEFAULT_COUNT, page
+from incident_graph.domain.directory import build_person, name_of
+from incident_graph.domain.errors import BadUserInputError
+from incident_graph.services import directory as directory_service
 from incident_graph.services import grants as grant_service
 from incident_graph.services import users as user_service
-from incident_graph.store import audit as audit_store
-from incident_graph.store import users as user_store
 
 TokenId = Annotated[strawberry.ID, strawberry.argument(name="id")]
 
 
-async def _user_id(info: Info, urn: str) -> int:
-    name = name_of(urn, group=False)
-    async with info.context.db.reading() as session:
-        user = await user_store.get_user(session, name=name)
-    if user is None:
-        raise NotFoundError(f"no user {urn!r}; create it with createUser")
-    return user.id
-
-
-@strawberry.type
-class AccessQueries:
-    @strawberry.field(
-        description=(
-            "Ours: your tokens' metadata (never secrets). Admins may pass userUrn for another "
-            "user's tokens, or everyone: true for all tokens."
-        )
-    )
-    async def list_access_tokens(
-        self, info: Info, user_urn: str | None = None, everyone: bool = False
-    ) -> list[AccessTokenMetadata]:
-        principal = info.context.principal
-        user_id: int | None = principal.user_id
-        if user_urn is not None or everyone:
-            if principal.role is not Role.ADMIN:
-                await refuse(info, "only an admin may list other users' tokens", user_urn)
-            user_id = None if everyone else await _user_id(info, user_urn or "")
-        rows = await user_service.list_access_tokens(db=info.context.db, user_id=user_id)
-        return [AccessTokenMetadata.from_row(token, name) for token, name in rows]
-
-    @strawberry.field(
-        permission_classes=[IsAdmin],
-        description="Ours (admin): refusals and security changes, newest first.",
-    )
-    async def audit_log(
-        self, info: Info, start: int | None = 0, count: int | None = DEFAULT_COUNT
-    ) -> AuditLogResult:
-        window = page(start, count)
-        async with info.context.db.reading() as session:
-            total, rows = await audit_store.page(session, start=window.start, count=window.count)
-        return AuditLogResult(
-            start=window.start,
-            count=len(rows),
-            total=total,
-            entries=[AuditLogEntry.from_row(r) for r in rows],
-        )
-
-
 @strawberry.type
 class AccessMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAdmin], description="Ours (admin): create a user; no token yet."
+    )
+    async def create_user(self, info: Info, input: CreateUserInput) -> CorpUser:
+        spec = build_person(
+            name=input.name, display_name=input.display_name, email=input.email, group=False
+        )
+        user = await directory_service.create_user(
+            writer=info.context.writer, spec=spec, role=input.role, actor=info.context.principal.urn
+        )
+        return user_entity(user.name)
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Ours (admin): create a team.")
+    async def create_group(self, info: Info, input: CreateGroupInput) -> CorpGroup:
+        spec = build_person(
+            name=input.name, display_name=input.display_name, email=None, group=True
+        )
+        group = await directory_service.create_group(
+            writer=info.context.writer, spec=spec, actor=info.context.principal.urn
+        )
+        return group_entity(group.name)
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Ours (admin): add users to a team (already-members are fine).",
+    )
+    async def add_group_members(self, info: Info, group_urn: str, user_urns: list[str]) -> bool:
+        await directory_service.change_members(
+            writer=info.context.writer,
+            group=group_urn,
+            users=user_urns,
+            add=True,
+            actor=info.context.principal.urn,
+        )
+        return True
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Ours (admin): take users out of a team (non-members are fine).",
+    )
+    async def remove_group_members(self, info: Info, group_urn: str, user_urns: list[str]) -> bool:
+        await directory_service.change_members(
+            writer=info.context.writer,
+            group=group_urn,
+            users=user_urns,
+            add=False,
+            actor=info.context.principal.urn,
+        )
+        return True
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Ours (admin): give a user another role; it applies from their next request. "
+            "CONFLICT when it would demote the last admin."
+        ),
+    )
+    async def set_user_role(self, info: Info, urn: str, role: Role) -> bool:
+        await user_service.set_user_role(
+            writer=info.context.writer,
+            user=name_of(urn, group=False),
+            role=role,
+            actor=info.context.principal.urn,
+        )
+        return True
+
     @strawberry.mutation(
         description=(
             "Ours: a new token for yourself (admins: for userUrn); the secret is in this answer "

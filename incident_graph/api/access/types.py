@@ -1,18 +1,71 @@
-"""Types for users, teams, tokens, privileges and the audit log (all ours, beyond DataHub)."""
+"""Users, teams, tokens, privileges and the audit log (all ours, beyond DataHub)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from incident_graph.api.entity import CorpGroup, CorpUser, actor_entity, user_entity
+from incident_graph import urns
+from incident_graph.api.context import Info
+from incident_graph.api.entity import Entity
+from incident_graph.api.enums import EntityType, GrantScope, Privilege, Role
 from incident_graph.api.scalars import Long
-from incident_graph.domain.access import GrantScope, Privilege
-from incident_graph.domain.enums import Role
 from incident_graph.store.tables import AccessToken, AuditEntry, PrivilegeGrant
 
-strawberry.enum(Role, name="UserRole", description="admin, editor, member or viewer.")
-strawberry.enum(Privilege, description="What a grant allows.")
-strawberry.enum(GrantScope, description="Where a grant applies: everywhere, a platform, an asset.")
+
+@strawberry.type(description="A user, by URN.")
+class CorpUser(Entity):
+    username: str
+
+    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
+    async def display_name(self, info: Info) -> str | None:
+        user = await info.context.loaders.directory.user.load(self.username)
+        return None if user is None else user.display_name
+
+    @strawberry.field(description="Ours: the user's email address; null when unknown or not set.")
+    async def email(self, info: Info) -> str | None:
+        user = await info.context.loaders.directory.user.load(self.username)
+        return None if user is None else user.email
+
+    @strawberry.field(description="Ours: the teams this user is in.")
+    async def groups(self, info: Info) -> list[CorpGroup]:
+        names = await info.context.loaders.directory.groups_of_user.load(self.username)
+        return [group_entity(n) for n in names]
+
+
+@strawberry.type(description="A group of users, by URN.")
+class CorpGroup(Entity):
+    name: str
+
+    @strawberry.field(description="Ours: the name to show; null when unknown or not set.")
+    async def display_name(self, info: Info) -> str | None:
+        group = await info.context.loaders.directory.group.load(self.name)
+        return None if group is None else group.display_name
+
+    @strawberry.field(description="Ours: the users in this team.")
+    async def members(self, info: Info) -> list[CorpUser]:
+        names = await info.context.loaders.directory.members_of_group.load(self.name)
+        return [user_entity(n) for n in names]
+
+
+OwnerType = Annotated[CorpUser | CorpGroup, strawberry.union("OwnerType")]
+
+
+def user_entity(name: str) -> CorpUser:
+    return CorpUser(urn=urns.user_urn(name), type=EntityType.CORP_USER, username=name)
+
+
+def group_entity(name: str) -> CorpGroup:
+    return CorpGroup(urn=f"urn:li:corpGroup:{name}", type=EntityType.CORP_GROUP, name=name)
+
+
+def actor_entity(urn: str) -> CorpUser | CorpGroup:
+    """The CorpUser or CorpGroup a stored (already validated) actor URN names."""
+    name = urn.rsplit(":", 1)[-1]
+    if urns.entity_of(urn) == "corpGroup":
+        return CorpGroup(urn=urn, type=EntityType.CORP_GROUP, name=name)
+    return CorpUser(urn=urn, type=EntityType.CORP_USER, username=name)
 
 
 @strawberry.type(
@@ -103,35 +156,3 @@ class AuditLogResult:
     count: int
     total: int
     entries: list[AuditLogEntry]
-
-
-@strawberry.input(description="A user to create.")
-class CreateUserInput:
-    name: str = strawberry.field(description="The user name (or urn:li:corpuser:<name>).")
-    display_name: str | None = None
-    email: str | None = None
-    role: Role = strawberry.field(
-        default=Role.MEMBER, description="member (the default) writes only where granted."
-    )
-
-
-@strawberry.input(description="A team to create.")
-class CreateGroupInput:
-    name: str = strawberry.field(description="The group name (or urn:li:corpGroup:<name>).")
-    display_name: str | None = None
-
-
-@strawberry.input(
-    description="A privilege for a user or group, everywhere, on a platform or asset."
-)
-class PrivilegeGrantInput:
-    grantee_urn: str = strawberry.field(
-        description="urn:li:corpuser:<name> or urn:li:corpGroup:<name>"
-    )
-    scope: GrantScope
-    resource: str | None = strawberry.field(
-        default=None,
-        description="PLATFORM: a platform name or urn:li:dataPlatform:<name>; ASSET: an asset "
-        "URN; GLOBAL: leave out.",
-    )
-    privilege: Privilege = Privilege.MANAGE_INCIDENTS

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from incident_graph.api.entity import Entity, OwnerType
-from incident_graph.api.enums import EntityType
-from incident_graph.domain.assets import OwnershipType
-
-strawberry.enum(OwnershipType)
+from incident_graph.api.access.types import OwnerType
+from incident_graph.api.entity import Entity
+from incident_graph.api.enums import EntityType, OwnershipType
 
 
 @strawberry.type(description="Descriptive properties of an asset.")

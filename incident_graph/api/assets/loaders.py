@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: every read batches by key, each batch in its own read session."""
+"""Per-request DataLoaders for assets: by URN or id, catalog facts, lineage, health, incidents."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
-from incident_graph.api.access.loaders import DirectoryLoaders
-from incident_graph.api.lifecycle.loaders import LifecycleLoaders
 from incident_graph.domain.assets import OwnerSpec
 from incident_graph.store import Database
 from incident_graph.store import assets as asset_store
@@ -45,30 +43,30 @@ class IncidentPage:
     incidents: list[Incident]
 
 
-class Loaders:
-    """DataLoaders for one request; never shared between requests."""
-
-    def __init__(self, db: Database, *, lineage_depth: int = 10) -> None:
+class AssetLoaders:
+    def __init__(self, db: Database, *, lineage_depth: int) -> None:
         self._db = db
         self.lineage_depth = lineage_depth
 
-    # Made on first use: most requests touch two or three of them, and making all of them
-    # for every request showed in the profile of a trivial query.
     @cached_property
-    def incident_by_urn(self) -> DataLoader[str, Incident | None]:
-        return DataLoader(self._incidents_by_urn)
+    def by_urn(self) -> DataLoader[str, Asset | None]:
+        return DataLoader(self._by_urn)
 
     @cached_property
-    def asset_by_urn(self) -> DataLoader[str, Asset | None]:
-        return DataLoader(self._assets_by_urn)
+    def by_id(self) -> DataLoader[int, Asset | None]:
+        return DataLoader(self._by_id)
 
     @cached_property
-    def assets_of_incident(self) -> DataLoader[int, list[Asset]]:
-        return DataLoader(self._assets_of_incidents)
+    def owners(self) -> DataLoader[int, list[OwnerSpec]]:
+        return DataLoader(self._owners)
 
     @cached_property
-    def assignees_of_incident(self) -> DataLoader[int, list[str]]:
-        return DataLoader(self._assignees_of_incidents)
+    def tags(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._tags)
+
+    @cached_property
+    def lineage(self) -> DataLoader[LineageKey, list[Reached]]:
+        return DataLoader(self._lineage)
 
     @cached_property
     def health(self) -> DataLoader[int, HealthInputs]:
@@ -78,60 +76,13 @@ class Loaders:
     def incident_page(self) -> DataLoader[PageKey, IncidentPage]:
         return DataLoader(self._incident_pages)
 
-    @cached_property
-    def lifecycle(self) -> LifecycleLoaders:
-        return LifecycleLoaders(self._db)
-
-    @cached_property
-    def directory(self) -> DirectoryLoaders:
-        return DirectoryLoaders(self._db)
-
-    @cached_property
-    def asset_by_id(self) -> DataLoader[int, Asset | None]:
-        return DataLoader(self._assets_by_id)
-
-    @cached_property
-    def owners_of_asset(self) -> DataLoader[int, list[OwnerSpec]]:
-        return DataLoader(self._owners)
-
-    @cached_property
-    def tags_of_asset(self) -> DataLoader[int, list[str]]:
-        return DataLoader(self._tags)
-
-    @cached_property
-    def lineage(self) -> DataLoader[LineageKey, list[Reached]]:
-        return DataLoader(self._lineage)
-
-    async def _incidents_by_urn(self, keys: Sequence[str]) -> list[Incident | None]:
-        async with self._db.reading() as session:
-            rows = await incident_store.get_incidents_by_urns(session, urns=keys)
-        by_urn = {row.urn: row for row in rows}
-        return [by_urn.get(k) for k in keys]
-
-    async def _assets_by_urn(self, keys: Sequence[str]) -> list[Asset | None]:
+    async def _by_urn(self, keys: Sequence[str]) -> list[Asset | None]:
         async with self._db.reading() as session:
             rows = await asset_store.get_assets_by_urns(session, urns=keys)
         by_urn = {row.urn: row for row in rows}
         return [by_urn.get(k) for k in keys]
 
-    async def _assets_of_incidents(self, keys: Sequence[int]) -> list[list[Asset]]:
-        async with self._db.reading() as session:
-            found = await incident_store.assets_by_incident(session, incident_ids=keys)
-        return [found.get(k, []) for k in keys]
-
-    async def _assignees_of_incidents(self, keys: Sequence[int]) -> list[list[str]]:
-        async with self._db.reading() as session:
-            found = await incident_store.assignees_by_incident(session, incident_ids=keys)
-        return [found.get(k, []) for k in keys]
-
-    async def _health(self, keys: Sequence[int]) -> list[HealthInputs]:
-        async with self._db.reading() as session:
-            found = await health_store.health_inputs(
-                session, asset_ids=keys, depth=self.lineage_depth
-            )
-        return [found[k] for k in keys]
-
-    async def _assets_by_id(self, keys: Sequence[int]) -> list[Asset | None]:
+    async def _by_id(self, keys: Sequence[int]) -> list[Asset | None]:
         async with self._db.reading() as session:
             rows = await asset_store.get_assets_by_ids(session, ids=keys)
         by_id = {row.id: row for row in rows}
@@ -158,6 +109,13 @@ class Loaders:
                     session, start_ids=ids, depth=depth, upstream=upstream
                 )
         return [found[(k.depth, k.upstream)][k.asset_id] for k in keys]
+
+    async def _health(self, keys: Sequence[int]) -> list[HealthInputs]:
+        async with self._db.reading() as session:
+            found = await health_store.health_inputs(
+                session, asset_ids=keys, depth=self.lineage_depth
+            )
+        return [found[k] for k in keys]
 
     async def _incident_pages(self, keys: Sequence[PageKey]) -> list[IncidentPage]:
         groups: dict[tuple[PageFilter, int, int], list[int]] = defaultdict(list)

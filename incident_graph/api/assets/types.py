@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from incident_graph.api.access.types import actor_entity
 from incident_graph.api.assets.catalog import (
     AssetProperties,
     DataPlatform,
@@ -17,7 +18,7 @@ from incident_graph.api.assets.catalog import (
 from incident_graph.api.assets.health import Health
 from incident_graph.api.assets.loaders import LineageKey, PageKey
 from incident_graph.api.context import Info
-from incident_graph.api.entity import Entity, actor_entity, register_asset_type
+from incident_graph.api.entity import Entity
 from incident_graph.api.enums import (
     EntityType,
     IncidentPriority,
@@ -60,7 +61,7 @@ class DataAsset(Entity):
             start=window.start,
             count=window.count,
         )
-        found = await info.context.loaders.incident_page.load(key)
+        found = await info.context.loaders.assets.incident_page.load(key)
         return EntityIncidentsResult(
             start=window.start,
             count=len(found.incidents),
@@ -75,7 +76,7 @@ class DataAsset(Entity):
         )
     )
     async def health(self, info: Info) -> list[Health] | None:
-        loaders = info.context.loaders
+        loaders = info.context.loaders.assets
         inputs = await loaders.health.load(self.row.id)
         return [
             Health.from_incidents(incident_health(inputs.active)),
@@ -92,12 +93,12 @@ class DataAsset(Entity):
 
     @strawberry.field(description="Owners of the asset.")
     async def ownership(self, info: Info) -> Ownership | None:
-        owners = await info.context.loaders.owners_of_asset.load(self.row.id)
+        owners = await info.context.loaders.assets.owners.load(self.row.id)
         return Ownership(owners=[Owner(owner=actor_entity(o.urn), type=o.type) for o in owners])
 
     @strawberry.field(description="Tags on the asset.")
     async def tags(self, info: Info) -> GlobalTags | None:
-        names = await info.context.loaders.tags_of_asset.load(self.row.id)
+        names = await info.context.loaders.assets.tags.load(self.row.id)
         return GlobalTags(tags=[TagAssociation(tag=tag_entity(n)) for n in names])
 
     @strawberry.field(description="Assets this one reads from, nearest first, up to `depth` hops.")
@@ -118,7 +119,7 @@ class DataAsset(Entity):
 
 
 async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> list[DataAsset]:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.assets
     if not 1 <= depth <= loaders.lineage_depth:
         raise BadUserInputError(
             f"depth must be between 1 and {loaders.lineage_depth}, got {depth}", field="depth"
@@ -126,7 +127,7 @@ async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> 
     reached = await loaders.lineage.load(
         LineageKey(asset_id=asset_id, depth=depth, upstream=upstream)
     )
-    rows = await loaders.asset_by_id.load_many([r.asset_id for r in reached])
+    rows = await loaders.by_id.load_many([r.asset_id for r in reached])
     return [asset_from_row(row) for row in rows if row is not None]
 
 
@@ -168,5 +169,14 @@ def asset_from_row(row: AssetRow) -> DataAsset:
     return ASSET_CLASSES[row.entity_type](urn=row.urn, type=EntityType(row.entity_type), row=row)
 
 
-for _entity_type in ASSET_CLASSES:
-    register_asset_type(_entity_type, asset_from_row)
+@strawberry.type(description="An asset downstream of an incident's assets, with its owners.")
+class ImpactedAsset:
+    entity: DataAsset
+    depth: int
+    owners: list[Owner]
+
+
+@strawberry.type
+class UpsertAssetsResult:
+    created: int
+    updated: int

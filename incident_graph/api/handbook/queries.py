@@ -5,31 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from incident_graph.api.context import Info
+from incident_graph.api.enums import RootCauseCategory
+from incident_graph.api.handbook.types import HandbookEntry, SimilarIncident
 from incident_graph.api.incidents.types import Incident
-from incident_graph.domain.enums import RootCauseCategory
 from incident_graph.services import handbook as handbook_service
 
 DEFAULT_SIMILAR = 5
-
-
-@strawberry.type(description="A past resolved incident like the one asked about, and why.")
-class SimilarIncident:
-    incident: Incident = strawberry.field(
-        description="Its resolutionNote, rootCause, lead and timeToResolveMs say what worked."
-    )
-    score: float = strawberry.field(description="Higher is more alike; the sum of the reasons.")
-    reasons: list[str] = strawberry.field(
-        description="What it shares: same asset, upstream asset, same type, same source, "
-        "similar text."
-    )
-
-
-@strawberry.type(description="One root cause of an asset's incidents: how often, and the latest.")
-class HandbookEntry:
-    category: RootCauseCategory
-    count: int
-    latest_resolution_note: str | None
-    latest_incident: Incident
 
 
 @strawberry.type

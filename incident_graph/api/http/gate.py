@@ -15,7 +15,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from incident_graph.api.errors import BAD_USER_INPUT, graphql_error_body
+from incident_graph.api.errors import BAD_USER_INPUT
+from incident_graph.api.http.errors import graphql_error_body
 from incident_graph.api.http.introspection import is_introspection_only
 from incident_graph.api.http.refusal_audit import audit_refusal
 from incident_graph.auth.principal import Principal

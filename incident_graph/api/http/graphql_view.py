@@ -12,9 +12,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
-from incident_graph.api.assets.loaders import Loaders
+from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
-from incident_graph.api.errors import format_error
+from incident_graph.api.http.errors import format_error
+from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.config import Settings
 from incident_graph.store import Database, Writer
@@ -43,6 +44,7 @@ class GraphQLView(GraphQL[Context, None]):
             db=self._db,
             writer=self._writer,
             loaders=Loaders(self._db, lineage_depth=self._settings.lineage_max_depth),
+            asset_entity=asset_from_row,
         )
 
     async def process_result(  # type: ignore[override]

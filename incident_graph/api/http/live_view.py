@@ -15,10 +15,11 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from incident_graph.api.assets.loaders import Loaders
+from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
 from incident_graph.api.http.graphql_view import GraphQLView
 from incident_graph.api.http.refusal_audit import audit_ws_refusal
+from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.auth.principal import Principal
 from incident_graph.config import Settings
@@ -63,6 +64,7 @@ class LiveView(GraphQLView):
             db=self._live_db,
             writer=self._live_writer,
             loaders=Loaders(self._live_db, lineage_depth=self._live_settings.lineage_max_depth),
+            asset_entity=asset_from_row,
         )
 
     async def on_ws_connect(self, context: Context) -> None:

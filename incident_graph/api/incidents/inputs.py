@@ -11,7 +11,7 @@ from incident_graph.api.enums import (
     IncidentState,
     IncidentType,
 )
-from incident_graph.api.lifecycle.types import IncidentRootCauseInput
+from incident_graph.api.lifecycle.inputs import IncidentRootCauseInput
 from incident_graph.api.scalars import Long
 from incident_graph.domain import lifecycle
 from incident_graph.domain.incidents import StatusSpec

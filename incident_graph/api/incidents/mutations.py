@@ -1,4 +1,4 @@
-"""Root mutation fields: thin resolvers over the service functions."""
+"""Root mutation fields for incidents: raise, change the status, change any field."""
 
 from __future__ import annotations
 
@@ -6,22 +6,18 @@ from typing import Any
 
 import strawberry
 
-from incident_graph.api.authorize import incident_access
 from incident_graph.api.context import Info
 from incident_graph.api.incidents.inputs import (
     IncidentStatusInput,
     RaiseIncidentInput,
     UpdateIncidentInput,
 )
-from incident_graph.api.lifecycle.types import ExpectedVersion
-from incident_graph.api.permissions import CanManageIncidents, CanWrite
+from incident_graph.api.lifecycle.inputs import ExpectedVersion
+from incident_graph.api.permissions import CanManageIncidents, incident_access
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.changes import UNSET
 from incident_graph.domain.lifecycle import check_lead
 from incident_graph.services import incidents as incident_service
-
-# Catalog and notification fields import CanWrite from here, as they did before it moved.
-__all__ = ["CanWrite", "IncidentMutations"]
 
 
 def _given(value: Any) -> Any:

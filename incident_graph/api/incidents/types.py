@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from incident_graph import urns
+from incident_graph.api.access.types import CorpUser, OwnerType, actor_entity
 from incident_graph.api.context import Info
-from incident_graph.api.entity import (
-    AuditStamp,
-    CorpUser,
-    Entity,
-    OwnerType,
-    actor_entity,
-    asset_entity,
-    reference_entity,
-)
+from incident_graph.api.entity import Assertion, AuditStamp, Entity, OtherEntity
 from incident_graph.api.enums import (
     EntityType,
     IncidentPriority,
@@ -21,6 +15,7 @@ from incident_graph.api.enums import (
     IncidentStage,
     IncidentState,
     IncidentType,
+    RootCauseCategory,
 )
 from incident_graph.api.lifecycle.loaders import PageOf
 from incident_graph.api.lifecycle.types import (
@@ -32,10 +27,19 @@ from incident_graph.api.lifecycle.types import (
     IncidentTimelineEvent,
 )
 from incident_graph.api.scalars import Long
-from incident_graph.domain.enums import RootCauseCategory
 from incident_graph.domain.lifecycle import elapsed
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.tables import Incident as IncidentRow
+
+
+def reference_entity(urn: str) -> Entity:
+    """An Entity for a URN that is only referred to (an incident's source, say)."""
+    entity = urns.entity_of(urn)
+    if entity in urns.ACTOR_ENTITY_TYPES:
+        return actor_entity(urn)
+    if entity == "assertion":
+        return Assertion(urn=urn, type=EntityType.ASSERTION)
+    return OtherEntity(urn=urn, type=EntityType.OTHER)
 
 
 @strawberry.type(description="An incident's state, lifecycle stage and the last status change.")
@@ -90,18 +94,18 @@ class Incident(Entity):
 
     @strawberry.field(description="Users and groups assigned to resolve the incident.")
     async def assignees(self, info: Info) -> list[OwnerType] | None:
-        urns = await info.context.loaders.assignees_of_incident.load(self.row.id)
-        return [actor_entity(u) for u in urns]
+        assignees = await info.context.loaders.incidents.assignees.load(self.row.id)
+        return [actor_entity(u) for u in assignees]
 
     @strawberry.field(description="The (first) asset the incident is raised on.")
     async def entity(self, info: Info) -> Entity:
-        assets = await info.context.loaders.assets_of_incident.load(self.row.id)
-        return asset_entity(assets[0])
+        assets = await info.context.loaders.incidents.assets.load(self.row.id)
+        return info.context.asset_entity(assets[0])
 
     @strawberry.field(description="Every asset the incident is raised on, in the order given.")
     async def entities(self, info: Info) -> list[Entity]:
-        assets = await info.context.loaders.assets_of_incident.load(self.row.id)
-        return [asset_entity(a) for a in assets]
+        assets = await info.context.loaders.incidents.assets.load(self.row.id)
+        return [info.context.asset_entity(a) for a in assets]
 
     @strawberry.field(description="How the incident was created.")
     def source(self) -> IncidentSource | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -31,9 +32,18 @@ class Found(Generic[T]):
 class LifecycleLoaders:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.timeline = DataLoader[PageOf, Found[IncidentEvent]](self._timelines)
-        self.comments = DataLoader[PageOf, Found[IncidentComment]](self._comments)
-        self.subscribers = DataLoader[int, list[IncidentSubscriber]](self._subscribers)
+
+    @cached_property
+    def timeline(self) -> DataLoader[PageOf, Found[IncidentEvent]]:
+        return DataLoader(self._timelines)
+
+    @cached_property
+    def comments(self) -> DataLoader[PageOf, Found[IncidentComment]]:
+        return DataLoader(self._comments)
+
+    @cached_property
+    def subscribers(self) -> DataLoader[int, list[IncidentSubscriber]]:
+        return DataLoader(self._subscribers)
 
     async def _timelines(self, keys: Sequence[PageOf]) -> list[Found[IncidentEvent]]:
         out: list[Found[IncidentEvent]] = []

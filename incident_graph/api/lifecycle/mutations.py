@@ -1,19 +1,14 @@
-"""Root fields of the incident lifecycle: acknowledge, root cause, comments, subscriptions."""
+"""Root mutation fields of the incident lifecycle: acknowledge, root cause, comments, following."""
 
 from __future__ import annotations
 
 import strawberry
 
-from incident_graph.api.authorize import incident_access
 from incident_graph.api.context import Info
-from incident_graph.api.enums import IncidentState
-from incident_graph.api.incidents.types import EntityIncidentsResult, Incident
-from incident_graph.api.lifecycle.types import ExpectedVersion, IncidentRootCauseInput
-from incident_graph.api.permissions import CanManageIncidents
+from incident_graph.api.lifecycle.inputs import ExpectedVersion, IncidentRootCauseInput
+from incident_graph.api.permissions import CanManageIncidents, incident_access
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.services import lifecycle as lifecycle_service
-from incident_graph.store import lifecycle as lifecycle_store
 
 
 @strawberry.type
@@ -119,35 +114,3 @@ class LifecycleMutations:
             writer=ctx.writer, urn=urn, user=ctx.principal.urn, subscribed=False
         )
         return True
-
-
-@strawberry.type
-class LifecycleQueries:
-    @strawberry.field(
-        description=(
-            "Ours: incidents the caller leads, is assigned to or follows, most recently "
-            "changed first."
-        )
-    )
-    async def my_incidents(
-        self,
-        info: Info,
-        state: IncidentState | None = None,
-        start: int | None = 0,
-        count: int | None = DEFAULT_COUNT,
-    ) -> EntityIncidentsResult:
-        window = page(start, count)
-        async with info.context.db.reading() as session:
-            total, rows = await lifecycle_store.incidents_of_user(
-                session,
-                user_urn=info.context.principal.urn,
-                state=state,
-                start=window.start,
-                count=window.count,
-            )
-        return EntityIncidentsResult(
-            start=window.start,
-            count=len(rows),
-            total=total,
-            incidents=[Incident.from_row(r) for r in rows],
-        )

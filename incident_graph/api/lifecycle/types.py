@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from incident_graph.api.entity import AuditStamp, OwnerType, actor_entity
+from incident_graph.api.access.types import OwnerType, actor_entity
+from incident_graph.api.entity import AuditStamp
+from incident_graph.api.enums import EventKind, RootCauseCategory, SubscriptionReason
 from incident_graph.api.scalars import Long
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.enums import EventKind, RootCauseCategory, SubscriptionReason
 from incident_graph.store.tables import IncidentComment as CommentRow
 from incident_graph.store.tables import IncidentEvent as EventRow
 from incident_graph.store.tables import IncidentSubscriber as SubscriberRow
-
-strawberry.enum(RootCauseCategory, name="IncidentRootCauseCategory")
-strawberry.enum(SubscriptionReason, name="IncidentSubscriptionReason")
-strawberry.enum(EventKind, name="IncidentEventKind")
-
-
-@strawberry.input(description="Why an incident happened.")
-class IncidentRootCauseInput:
-    category: RootCauseCategory
-    detail: str | None = None
 
 
 @strawberry.type(description="Why an incident happened.")
@@ -136,14 +127,3 @@ class IncidentSubscriber:
     @strawberry.field(description="When they were subscribed.")
     def since(self) -> Long:
         return Long(self.row.created_ms)
-
-
-ExpectedVersion = Annotated[
-    int | None,
-    strawberry.argument(
-        description=(
-            "Ours: the incident version this change was made against; when the incident has "
-            "moved on, the answer is CONFLICT with extensions.currentVersion and nothing changes."
-        )
-    ),
-]

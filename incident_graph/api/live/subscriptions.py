@@ -1,4 +1,4 @@
-"""GraphQL subscription `incidentEvents`: incident changes as they happen (see live_view.py)."""
+"""The subscription `incidentEvents`: incident changes as they happen (see http/live_view.py)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,11 @@ from collections.abc import AsyncGenerator, Sequence
 import strawberry
 
 from incident_graph.api.context import Info
+from incident_graph.api.enums import IncidentPriority, IncidentState, NotifyKind
+from incident_graph.api.live.types import IncidentEventFilter, IncidentEventMessage
 from incident_graph.api.scalars import Long
-from incident_graph.domain.enums import IncidentPriority, IncidentState
 from incident_graph.domain.events import Notification
-from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify.live import LiveEvents
-
-
-@strawberry.input(description="Which live events to receive; empty lists match all.")
-class IncidentEventFilter:
-    event_types: list[NotifyKind] | None = None
-    priorities: list[IncidentPriority] | None = None
-    incident_urns: list[str] | None = None
-    asset_urns: list[str] | None = None
-    platforms: list[str] | None = None
-
-
-@strawberry.type(description="A change to an incident, as notifications describe it.")
-class IncidentEventMessage:
-    event_id: strawberry.ID
-    event_type: NotifyKind
-    time: Long
-    actor: str
-    incident_urn: str
-    title: str | None
-    priority: IncidentPriority | None
-    state: IncidentState
-    stage: str | None
-    link: str
-    asset_urns: list[str]
-    owners: list[str]
-    recipients: list[str]
 
 
 def _wanted(flt: IncidentEventFilter | None, payload: Notification) -> bool:

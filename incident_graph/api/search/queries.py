@@ -1,4 +1,4 @@
-"""Root field searchIncidents: every incident in the organisation, filtered and faceted."""
+"""Root search fields: searchAcrossEntities over assets (DataHub's), searchIncidents (ours)."""
 
 from __future__ import annotations
 
@@ -8,117 +8,131 @@ from typing import Final
 
 import strawberry
 
+from incident_graph import urns
+from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Info
-from incident_graph.api.enums import (
-    IncidentPriority,
-    IncidentSourceType,
-    IncidentStage,
-    IncidentState,
-    IncidentType,
-)
 from incident_graph.api.incidents.types import Incident
 from incident_graph.api.scalars import Long
-from incident_graph.api.search.types import AggregationMetadata, FacetMetadata
+from incident_graph.api.search.inputs import (
+    FacetFilterInput,
+    SearchAcrossEntitiesInput,
+    SearchIncidentsInput,
+)
+from incident_graph.api.search.types import (
+    AggregationMetadata,
+    FacetMetadata,
+    IncidentSearchResults,
+    MatchedField,
+    SearchResult,
+    SearchResults,
+)
 from incident_graph.api.selection import selects
 from incident_graph.domain import incident_search as rules
-from incident_graph.domain.incident_search import IncidentSortField, IncidentSortOrder
-from incident_graph.domain.paging import DEFAULT_COUNT, page
-from incident_graph.store import incident_search as search_store
+from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.paging import page
+from incident_graph.domain.search import RawCriterion, build_filter_groups, build_sort
+from incident_graph.store import incident_search as incident_search_store
+from incident_graph.store import search as search_store
 
-strawberry.enum(IncidentSortField, description="What searchIncidents orders by.")
-strawberry.enum(IncidentSortOrder, description="Ascending or descending.")
-
-_FACET_NAMES: Final = {
-    search_store.STATE: "State",
-    search_store.STAGE: "Stage",
-    search_store.PRIORITY: "Priority",
-    search_store.TYPE: "Type",
-    search_store.PLATFORM: "Platform",
+_ASSET_FACET_NAMES: Final = {
+    "hasActiveIncidents": "Has Active Incidents",
+    "hasResolvedIncidents": "Has Resolved Incidents",
+    "activeIncidentTypes": "Active Incident Types",
+    "activeIncidentPriorities": "Active Incident Priorities",
+    "_entityType": "Type",
+    "platform": "Platform",
+    "owners": "Owners",
+    "tags": "Tags",
+}
+_INCIDENT_FACET_NAMES: Final = {
+    incident_search_store.STATE: "State",
+    incident_search_store.STAGE: "Stage",
+    incident_search_store.PRIORITY: "Priority",
+    incident_search_store.TYPE: "Type",
+    incident_search_store.PLATFORM: "Platform",
 }
 
 
-@strawberry.input(description="How to order incidents.")
-class IncidentSortInput:
-    field: IncidentSortField
-    order: IncidentSortOrder = IncidentSortOrder.DESC
-
-
-@strawberry.input(
-    description=(
-        "Which incidents to find. Values within a list are alternatives; the lists, the query "
-        "and the time window must all hold. Empty or omitted lists do not filter."
-    )
-)
-class SearchIncidentsInput:
-    query: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Words that must all appear in the title, description or resolution note (stemmed, "
-            "English stopwords ignored); empty or * matches every incident."
-        ),
-    )
-    states: list[IncidentState] | None = None
-    stages: list[IncidentStage] | None = None
-    priorities: list[IncidentPriority] | None = None
-    types: list[IncidentType] | None = None
-    source_types: list[IncidentSourceType] | None = None
-    assignee_urns: list[str] | None = None
-    creator_urns: list[str] | None = None
-    resource_urns: list[str] | None = strawberry.field(
-        default=None, description="Incidents raised on any of these assets."
-    )
-    platforms: list[str] | None = strawberry.field(
-        default=None, description="Names (snowflake) or urn:li:dataPlatform:<name>."
-    )
-    owner_urns: list[str] | None = strawberry.field(
-        default=None, description="Incidents on assets any of these users or groups own."
-    )
-    created_after: Long | None = strawberry.field(
-        default=None, description="Raised at or after this time (epoch ms)."
-    )
-    created_before: Long | None = strawberry.field(
-        default=None, description="Raised at or before this time (epoch ms)."
-    )
-    sort: IncidentSortInput | None = strawberry.field(
-        default=None,
-        description=(
-            "Omitted: by relevance when there is a query, else newest first. A query with more "
-            "matches than the server considers (totalIsLowerBound) lists newest first."
-        ),
-    )
-    start: int | None = 0
-    count: int | None = DEFAULT_COUNT
-
-
-@strawberry.type(
-    description=(
-        "A page of incidents and facet counts. A search considers at most "
-        "INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES matches (default 1,000), the most recently "
-        "raised: total, facets, sort, relevance and paging all describe those. When more "
-        "match, totalIsLowerBound is true; narrow the filters (or createdBefore) to reach "
-        "older ones."
-    )
-)
-class IncidentSearchResults:
-    start: int
-    count: int
-    total: int = strawberry.field(
-        description=(
-            "Matching incidents, counted up to the server's limit (as DataHub caps its totals "
-            "at 10,000); when more match, it is the limit and totalIsLowerBound is true."
+def _raw(criteria: list[FacetFilterInput]) -> list[RawCriterion]:
+    return [
+        RawCriterion(
+            field=c.field,
+            value=c.value,
+            values=c.values,
+            negated=c.negated,
+            condition=c.condition.value if c.condition else None,
         )
-    )
-    total_is_lower_bound: bool = strawberry.field(
-        description="More incidents match than total: the most recently raised were considered."
-    )
-    incidents: list[Incident]
-    facets: list[FacetMetadata] = strawberry.field(
-        description="Counts over the matches counted in total (all of them when it is exact)."
-    )
+        for c in criteria
+    ]
+
+
+def _matched(query: str, row_name: str, row_urn: str) -> list[MatchedField]:
+    needle = query.strip().lower()
+    if not needle or needle == "*":
+        return []
+    fields = [("name", row_name), ("urn", row_urn)]
+    return [MatchedField(name=n, value=v) for n, v in fields if needle in v.lower()]
 
 
 def _values(items: Sequence[StrEnum] | None) -> list[str] | None:
     return None if items is None else [i.value for i in items]
+
+
+@strawberry.type
+class AssetSearchQueries:
+    @strawberry.field(description="Search data assets by text, type and filters.")
+    async def search_across_entities(
+        self, info: Info, input: SearchAcrossEntitiesInput
+    ) -> SearchResults | None:
+        window = page(input.start, input.count)
+        groups = build_filter_groups(
+            [_raw(g.and_ or []) for g in input.or_filters or []],
+            _raw(input.filters) if input.filters else None,
+        )
+        asset_types = [t.value for t in input.types or []]
+        unsupported = [t for t in asset_types if t not in urns.ASSET_ENTITY_TYPES.values()]
+        if unsupported:
+            raise BadUserInputError(
+                f"searchAcrossEntities covers data assets; {unsupported[0]} is not one",
+                field="types",
+            )
+        criterion = input.sort_input.sort_criterion if input.sort_input else None
+        sort = build_sort(
+            criterion.field if criterion else None,
+            criterion.sort_order.value if criterion else None,
+        )
+        async with info.context.db.reading() as session:
+            hits = await search_store.search_assets(
+                session,
+                query=input.query,
+                entity_types=asset_types or None,
+                groups=groups,
+                start=window.start,
+                count=window.count,
+                sort=sort,
+                facets=selects(info, "facets"),
+            )
+        return SearchResults(
+            start=window.start,
+            count=len(hits.assets),
+            total=hits.total,
+            search_results=[
+                SearchResult(
+                    entity=asset_from_row(a), matched_fields=_matched(input.query, a.name, a.urn)
+                )
+                for a in hits.assets
+            ],
+            facets=[
+                FacetMetadata(
+                    field=field,
+                    display_name=_ASSET_FACET_NAMES.get(field),
+                    aggregations=[
+                        AggregationMetadata(value=v, count=Long(n)) for v, n in counts.items()
+                    ],
+                )
+                for field, counts in hits.facets.items()
+            ],
+        )
 
 
 @strawberry.type
@@ -154,7 +168,7 @@ class IncidentSearchQueries:
             else None
         )
         async with info.context.db.reading() as session:
-            hits = await search_store.search_incidents(
+            hits = await incident_search_store.search_incidents(
                 session,
                 criteria=criteria,
                 sort=sort,
@@ -172,7 +186,7 @@ class IncidentSearchQueries:
             facets=[
                 FacetMetadata(
                     field=name,
-                    display_name=_FACET_NAMES[name],
+                    display_name=_INCIDENT_FACET_NAMES[name],
                     aggregations=[
                         AggregationMetadata(value=v, count=Long(n)) for v, n in counts.items()
                     ],

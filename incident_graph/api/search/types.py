@@ -1,60 +1,12 @@
-"""DataHub's searchAcrossEntities input and result shapes."""
+"""Search results: DataHub's SearchResults of assets, our page of incidents, facets."""
 
 from __future__ import annotations
-
-from enum import Enum
 
 import strawberry
 
 from incident_graph.api.entity import Entity
-from incident_graph.api.enums import EntityType, FilterOperator
+from incident_graph.api.incidents.types import Incident
 from incident_graph.api.scalars import Long
-
-
-@strawberry.input(description="One condition on a field (DataHub's FacetFilterInput).")
-class FacetFilterInput:
-    field: str
-    value: str | None = strawberry.field(default=None, deprecation_reason="Use values instead.")
-    values: list[str] | None = None
-    negated: bool | None = False
-    condition: FilterOperator | None = None
-
-
-@strawberry.input(description="Conditions that must all hold.")
-class AndFilterInput:
-    and_: list[FacetFilterInput] | None = strawberry.field(default=None, name="and")
-
-
-@strawberry.enum
-class SortOrder(Enum):
-    ASCENDING = "ASCENDING"
-    DESCENDING = "DESCENDING"
-
-
-@strawberry.input(description="Sort by a field: name, urn or numActiveIncidents.")
-class SortCriterion:
-    field: str
-    sort_order: SortOrder = SortOrder.ASCENDING
-
-
-@strawberry.input(description="How to order search results (relevance when omitted).")
-class SearchSortInput:
-    sort_criterion: SortCriterion | None = None
-
-
-@strawberry.input(description="A search over data assets.")
-class SearchAcrossEntitiesInput:
-    query: str
-    types: list[EntityType] | None = None
-    start: int | None = 0
-    count: int | None = 10
-    or_filters: list[AndFilterInput] | None = strawberry.field(
-        default=None, description="OR of AND groups, as DataHub combines them."
-    )
-    filters: list[FacetFilterInput] | None = strawberry.field(
-        default=None, deprecation_reason="Use orFilters instead."
-    )
-    sort_input: SearchSortInput | None = None
 
 
 @strawberry.type(description="A field of the entity the query matched.")
@@ -89,3 +41,30 @@ class SearchResults:
     total: int
     search_results: list[SearchResult]
     facets: list[FacetMetadata] | None
+
+
+@strawberry.type(
+    description=(
+        "A page of incidents and facet counts. A search considers at most "
+        "INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES matches (default 1,000), the most recently "
+        "raised: total, facets, sort, relevance and paging all describe those. When more "
+        "match, totalIsLowerBound is true; narrow the filters (or createdBefore) to reach "
+        "older ones."
+    )
+)
+class IncidentSearchResults:
+    start: int
+    count: int
+    total: int = strawberry.field(
+        description=(
+            "Matching incidents, counted up to the server's limit (as DataHub caps its totals "
+            "at 10,000); when more match, it is the limit and totalIsLowerBound is true."
+        )
+    )
+    total_is_lower_bound: bool = strawberry.field(
+        description="More incidents match than total: the most recently raised were considered."
+    )
+    incidents: list[Incident]
+    facets: list[FacetMetadata] = strawberry.field(
+        description="Counts over the matches counted in total (all of them when it is exact)."
+    )
