@@ -108,9 +108,6 @@ def build_schema(settings: Settings | None = None) -> IncidentSchema:
     )
 
 
-schema = build_schema()
-
-
 def sdl() -> str:
-    """The schema in SDL, as committed in schema.graphql."""
-    return schema.as_str() + "\n"
+    """The schema in SDL, as committed in schema.graphql (limits do not show in it)."""
+    return build_schema().as_str() + "\n"
