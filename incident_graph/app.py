@@ -17,6 +17,7 @@ from incident_graph.api.http.graphql_view import GraphQLView
 from incident_graph.api.http.live_view import LiveView
 from incident_graph.api.http.routes import http_routes
 from incident_graph.api.schema import build_schema
+from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.ingest import ingest_routes
@@ -44,6 +45,8 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     schema = build_schema(settings)
     view = GraphQLView(schema, settings=settings, db=db, writer=writer)
     live = LiveEvents(db)
+    # One per app, so its bounds hold for HTTP and websockets together.
+    refusals = RefusalLog(writer=writer)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +71,8 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
             # Before the writer: the worker's last round still writes its attempt log.
             await worker.stop()
             await live.stop()
+            # Before the writer too: it writes the refusal counts still pending.
+            await refusals.stop()
             await writer.stop()
             await db.dispose()
 
@@ -75,18 +80,19 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
         routes=[
             Route(
                 "/api/graphql",
-                RequestGate(view, db=db, settings=settings),
+                RequestGate(view, db=db, settings=settings, refusals=refusals),
                 methods=["GET", "POST"],
             ),
             # DataHub's frontend path for the same API (its smoke tests and some clients).
             Route(
                 "/api/v2/graphql",
-                RequestGate(view, db=db, settings=settings),
+                RequestGate(view, db=db, settings=settings, refusals=refusals),
                 methods=["GET", "POST"],
             ),
             # Subscriptions (graphql-transport-ws); the token comes in connection_init.
             WebSocketRoute(
-                "/api/graphql", LiveView(schema, settings=settings, db=db, writer=writer)
+                "/api/graphql",
+                LiveView(schema, settings=settings, db=db, writer=writer, refusals=refusals),
             ),
             Route("/metrics", metrics.endpoint),
             *http_routes(),
@@ -101,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     app.state.clock = clock
     app.state.metrics = metrics
     app.state.live_events = live
+    app.state.refusal_log = refusals
     return app
 
 

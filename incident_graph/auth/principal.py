@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from incident_graph.domain.enums import Role
-from incident_graph.domain.errors import ForbiddenError
 from incident_graph.urns import user_urn
 
 
@@ -20,9 +20,8 @@ class Principal:
     def urn(self) -> str:
         return user_urn(self.name)
 
-    def require_write(self) -> None:
-        if not self.role.can_write:
-            raise ForbiddenError(
-                f"user {self.name!r} has role {self.role.value!r}, which can only read; "
-                "ask an admin for an editor token"
-            )
+
+# Who a request is before (or without) a token: a tokenless introspection query, which selects
+# only __schema, __type and __typename (the gate checks), so no resolver ever sees it; and a
+# websocket until its connection_init authenticates it (no operation starts before that).
+ANONYMOUS: Final = Principal(user_id=0, name="anonymous", role=Role.VIEWER, token_id=0)

@@ -9,10 +9,13 @@ no credentials grow the audit log as fast as it can send. So:
 - Across all clients at most PER_SECOND first rows are written a second. Refusals over that are
   only counted, and written as one "not itemised" row a second.
 
-So the gate adds at most 2 * PER_SECOND + 1 rows a second, however much arrives, and a coalesced
-refusal costs no database work beyond the token lookup authentication already did. Rows go
-through the group-commit writer. The secret is never written: a known token is named by its
-id and name (and its user is the actor); an unknown one by a SHA-256 fingerprint.
+So the gate adds at most 2 * PER_SECOND + 1 rows a second, however much arrives, and a refusal
+costs no database read beyond the token lookup authentication already did: its row says what
+that check answered (auth/credentials.py). Rows go through the group-commit writer. The secret
+is never written: a known token is named by its id and name (and its user is the actor); an
+unknown one by a SHA-256 fingerprint.
+
+The app's lifespan stops the log before the writer, so counts still pending are written then.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.auth.credentials import Refused, TokenRefusal
 from incident_graph.auth.tokens import TOKEN_PREFIX, hash_secret
 from incident_graph.domain.clock import now_ms
-from incident_graph.store import Database, Writer, WriterClosedError
+from incident_graph.store import Writer, WriterClosedError
 from incident_graph.store import audit as audit_store
-from incident_graph.store import users as user_store
 from incident_graph.store.writer import Unit
 from incident_graph.urns import user_urn
 
@@ -44,15 +48,22 @@ MAX_KEYS: Final = 10_000
 ANONYMOUS: Final = "anonymous"
 GATE: Final = "(request gate)"
 MAX_OPERATION: Final = 100  # the audit_log.operation column
+# What each refusal's row says after its kind.
+WHY: Final = {
+    TokenRefusal.MISSING: "no bearer token",
+    TokenRefusal.UNKNOWN: "no such token",
+    TokenRefusal.REVOKED: "the token was revoked",
+    TokenRefusal.EXPIRED: "the token has expired",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class GateAttempt:
-    """What the gate knows about a refused request; `secret` is never stored."""
+    """A refused request: from where, for what, and the credential check's answer."""
 
     client: str
-    secret: str | None
     operation: str
+    refused: Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +98,7 @@ def fingerprint(secret: str) -> str:
 class RefusalLog:
     """Writes gate refusals to the audit log, coalesced and rate-limited as described above."""
 
-    db: Database
+    writer: Writer
     per_second: int = PER_SECOND
     window_s: float = WINDOW_S
     max_keys: int = MAX_KEYS
@@ -97,17 +108,13 @@ class RefusalLog:
     _due: list[Row] = field(default_factory=list)
     _overflow: int = 0
     _flusher: asyncio.Task[None] | None = None
-    _writer: Writer | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def record(self, attempt: GateAttempt, *, writer: Writer) -> None:
+    async def record(self, attempt: GateAttempt) -> None:
         """Audit one refusal: a row now, or a count for a later summary row."""
-        self._writer = writer
         now = self.clock()
-        key = (
-            attempt.client,
-            "" if attempt.secret is None else hash_secret(attempt.secret),
-            attempt.operation,
-        )
+        secret = attempt.refused.secret
+        key = (attempt.client, "" if secret is None else hash_secret(secret), attempt.operation)
         window = self._windows.get(key)
         if window is not None and now < window.ends:
             window.repeats += 1
@@ -126,32 +133,18 @@ class RefusalLog:
         self._budget.used += 1
         window = _Window(ends=now + self.window_s)
         self._windows[key] = window
+        window.row = _describe(attempt)
         try:
-            window.row = await self._describe(attempt)
-            await writer.run(self._unit([window.row]))
+            await self.writer.run(self._unit([window.row]))
         except Exception:  # a refusal's audit never turns the 401 into something else
             log.exception("could not write a gate refusal to the audit log")
             self._windows.pop(key, None)
 
-    async def _describe(self, attempt: GateAttempt) -> Row:
-        operation = attempt.operation[:MAX_OPERATION]
-        if attempt.secret is None:
-            target = f"no token, from {attempt.client}"
-            return Row(ANONYMOUS, operation, target, "missing", "missing: no bearer token")
-        async with self.db.reading() as session:
-            found = await user_store.find_token(session, token_hash=hash_secret(attempt.secret))
-        if found is None:
-            target = f"token ({fingerprint(attempt.secret)}), from {attempt.client}"
-            return Row(ANONYMOUS, operation, target, "unknown", "unknown: no such token")
-        token, user = found
-        if token.revoked_ms is not None:
-            kind, why = "revoked", "the token was revoked"
-        elif token.expires_ms is not None and token.expires_ms <= now_ms():
-            kind, why = "expired", "the token has expired"
-        else:  # changed since the gate looked (say, a clock step): refused all the same
-            kind, why = "refused", "the token was not valid when presented"
-        target = f"token {token.id} ({token.name!r}), from {attempt.client}"
-        return Row(user_urn(user.name), operation, target, kind, f"{kind}: {why}")
+    async def stop(self) -> None:
+        """Write the counts still pending now, and end the flusher (before the writer stops)."""
+        self._stopping.set()
+        if self._flusher is not None:
+            await self._flusher
 
     def _unit(self, rows: list[Row]) -> Unit[None]:
         async def unit(session: AsyncSession) -> None:
@@ -199,10 +192,13 @@ class RefusalLog:
             self._flusher = asyncio.create_task(self._flush_later(), name="gate-refusal-log")
 
     async def _flush_later(self) -> None:
-        """Write the counts once their windows end; stop when nothing is left to count."""
+        """Write the counts once their windows end (all of them when stopping); stop when
+        nothing is left to count."""
         while self._pending():
-            await asyncio.sleep(self.window_s)  # so at most one "not itemised" row a window
-            self._retire(ended_before=self.clock())
+            # At most one "not itemised" row a window, unless the log is being stopped.
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.window_s)
+            self._retire(ended_before=math.inf if self._stopping.is_set() else self.clock())
             rows, self._due = self._due, []
             if self._overflow:
                 rows.append(
@@ -216,11 +212,26 @@ class RefusalLog:
                     )
                 )
                 self._overflow = 0
-            if rows and self._writer is not None:
+            if rows:
                 try:
-                    await self._writer.run(self._unit(rows))
+                    await self.writer.run(self._unit(rows))
                 except WriterClosedError:  # shutting down: these counts are lost, said once
                     log.info("server stopping: %d gate refusal counts not written", len(rows))
                     return
                 except Exception:
                     log.exception("could not write %d gate refusal counts", len(rows))
+
+
+def _describe(attempt: GateAttempt) -> Row:
+    """The refusal's row, from the credential check's answer: no second look at the token."""
+    refused, client = attempt.refused, attempt.client
+    operation = attempt.operation[:MAX_OPERATION]
+    kind = refused.reason.value
+    reason = f"{kind}: {WHY[refused.reason]}"
+    if refused.token is not None:
+        target = f"token {refused.token.id} ({refused.token.name!r}), from {client}"
+        return Row(user_urn(refused.token.user), operation, target, kind, reason)
+    if refused.secret is not None:
+        target = f"token ({fingerprint(refused.secret)}), from {client}"
+        return Row(ANONYMOUS, operation, target, kind, reason)
+    return Row(ANONYMOUS, operation, f"no token, from {client}", kind, reason)

@@ -14,13 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from incident_graph.api.http.refusal_audit import audit_refusal
+from incident_graph.api.http.bearer import bearer_secret
+from incident_graph.api.http.refusal_audit import gate_attempt
 from incident_graph.auth.audit import record_allowed, record_refusal
+from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
 from incident_graph.auth.principal import Principal
 from incident_graph.auth.privileges import AccessDeniedError
+from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.access import Target
-from incident_graph.domain.errors import UnauthenticatedError
 from incident_graph.domain.ingest import (
     AssetEdit,
     EntityDelete,
@@ -38,7 +40,6 @@ from incident_graph.ingest.envelope import (
 from incident_graph.ingest.errors import IngestError, bad_request
 from incident_graph.ingest.read import fqn_of, stored_aspects
 from incident_graph.metrics import Metrics
-from incident_graph.services.users import authenticate
 from incident_graph.store import Database, Writer
 from incident_graph.urns import InvalidUrnError, check_urn, parse_asset_urn
 
@@ -55,16 +56,17 @@ def _state(request: Request) -> tuple[Settings, Database, Writer, Metrics]:
 
 
 async def _principal(request: Request) -> Principal:
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        await audit_refusal(request.scope)
+    refusals: RefusalLog = request.app.state.refusal_log
+    secret = bearer_secret(request.headers.get("authorization", ""))
+    if secret is None:
+        await refusals.record(gate_attempt(request.scope, Refused(TokenRefusal.MISSING, None)))
         raise IngestError(
             401, "missing credentials: send the header 'Authorization: Bearer <token>'"
         )
     try:
-        return await authenticate(db=request.app.state.db, secret=secret.strip())
-    except UnauthenticatedError as exc:
-        await audit_refusal(request.scope)
+        return await authenticate(db=request.app.state.db, secret=secret)
+    except InvalidTokenError as exc:
+        await refusals.record(gate_attempt(request.scope, exc.refused))
         raise IngestError(401, exc.message) from exc
 
 

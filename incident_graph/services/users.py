@@ -1,4 +1,4 @@
-"""Users and access tokens: the first admin, new tokens, revocation, authentication."""
+"""Users and access tokens: the first admin, new tokens, revocation."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.audit import record_allowed
-from incident_graph.auth.principal import Principal
-from incident_graph.auth.tokens import hash_secret, matches, new_secret
-from incident_graph.domain.clock import now_ms
+from incident_graph.auth.tokens import hash_secret, new_secret
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import (
     BadUserInputError,
     ConflictError,
     NotFoundError,
-    UnauthenticatedError,
 )
 from incident_graph.store import Database, Writer
 from incident_graph.store import users as user_store
@@ -232,19 +229,3 @@ async def list_access_tokens(*, db: Database, user_id: int | None) -> list[tuple
     """Token metadata (never secrets) of one user, or of everyone when user_id is None."""
     async with db.reading() as session:
         return await user_store.list_tokens(session, user_id=user_id)
-
-
-async def authenticate(*, db: Database, secret: str) -> Principal:
-    """The principal behind a bearer secret, or UnauthenticatedError saying why not."""
-    async with db.reading() as session:
-        found = await user_store.find_token(session, token_hash=hash_secret(secret))
-    if found is None or not matches(secret, found[0].token_hash):
-        raise UnauthenticatedError(
-            "the bearer token is not valid; create one with `incident-graph token create`"
-        )
-    token, user = found
-    if token.revoked_ms is not None:
-        raise UnauthenticatedError("the bearer token has been revoked; create a new one")
-    if token.expires_ms is not None and token.expires_ms <= now_ms():
-        raise UnauthenticatedError("the bearer token has expired; create a new one")
-    return Principal(user_id=user.id, name=user.name, role=Role(user.role), token_id=token.id)

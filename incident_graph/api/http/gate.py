@@ -7,7 +7,7 @@ GraphQL's error shape with a stable code, so clients handle every failure one wa
 from __future__ import annotations
 
 import uuid
-from typing import Any, Final
+from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
@@ -16,27 +16,33 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from incident_graph.api.errors import BAD_USER_INPUT
+from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.errors import graphql_error_body
 from incident_graph.api.http.introspection import is_introspection_only
-from incident_graph.api.http.refusal_audit import audit_refusal
-from incident_graph.auth.principal import Principal
+from incident_graph.api.http.refusal_audit import gate_attempt
+from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
+from incident_graph.auth.principal import ANONYMOUS
+from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
-from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import UnauthenticatedError
-from incident_graph.services.users import authenticate
 from incident_graph.store import Database
-
-# Who runs a tokenless introspection query. Such a query selects only __schema, __type and
-# __typename (the gate checks), so no resolver ever sees this principal.
-ANONYMOUS: Final = Principal(user_id=0, name="anonymous", role=Role.VIEWER, token_id=0)
 
 
 class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error of ours
-    def __init__(self, status: int, message: str, code: str = BAD_USER_INPUT) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = BAD_USER_INPUT,
+        *,
+        refused: Refused | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
+        # Set for a refusal of the credentials (401): what the audit log records.
+        self.refused = refused
 
     def response(self, request_id: str) -> JSONResponse:
         return JSONResponse(
@@ -53,14 +59,18 @@ def _missing_credentials(settings: Settings) -> Refusal:
         401,
         f"missing credentials: send the header 'Authorization: Bearer <token>'{also}",
         UnauthenticatedError.code,
+        refused=Refused(TokenRefusal.MISSING, None),
     )
 
 
 class RequestGate:
-    def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, *, db: Database, settings: Settings, refusals: RefusalLog
+    ) -> None:
         self._app = app
         self._db = db
         self._settings = settings
+        self._refusals = refusals
         self._max_body = settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,8 +90,8 @@ class RequestGate:
         try:
             body = await self._admit(scope, receive, state)
         except Refusal as refusal:
-            if refusal.status == 401:
-                await audit_refusal(scope)
+            if refusal.refused is not None:
+                await self._refusals.record(gate_attempt(scope, refusal.refused))
             await refusal.response(request_id)(scope, receive, send)
             return
 
@@ -97,15 +107,15 @@ class RequestGate:
     async def _admit(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> bytes:
         """Authenticate and check the body; returns the body read, or raises a Refusal."""
         headers = Headers(scope=scope)
-        scheme, _, secret = headers.get("authorization", "").partition(" ")
-        anonymous = scheme.lower() != "bearer" or not secret.strip()
-        if anonymous and not self._settings.public_introspection:
+        secret = bearer_secret(headers.get("authorization", ""))
+        anonymous = secret is None
+        if secret is None and not self._settings.public_introspection:
             raise _missing_credentials(self._settings)
-        if not anonymous:
+        if secret is not None:
             try:
-                state["principal"] = await authenticate(db=self._db, secret=secret.strip())
-            except UnauthenticatedError as exc:
-                raise Refusal(401, exc.message, exc.code) from exc
+                state["principal"] = await authenticate(db=self._db, secret=secret)
+            except InvalidTokenError as exc:
+                raise Refusal(401, exc.message, exc.code, refused=exc.refused) from exc
 
         body = b""
         payload: Any = None

@@ -7,7 +7,7 @@ without a valid one the socket is closed with 4403 before any subscription can s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,20 +17,19 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
+from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.graphql_view import GraphQLView
-from incident_graph.api.http.refusal_audit import audit_ws_refusal
+from incident_graph.api.http.refusal_audit import gate_attempt
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
-from incident_graph.auth.principal import Principal
+from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
+from incident_graph.auth.principal import ANONYMOUS
+from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
-from incident_graph.domain.enums import Role
-from incident_graph.domain.errors import UnauthenticatedError
-from incident_graph.services.users import authenticate
 from incident_graph.store import Database, Writer
 
-# Until connection_init authenticates the socket; no operation runs as it (strawberry refuses
-# subscribe messages before the connection is acknowledged).
-NOBODY = Principal(user_id=0, name="anonymous", role=Role.VIEWER, token_id=0)
+# How a websocket's refusals are named in the audit log.
+OPERATION: Final = "websocket /api/graphql"
 
 
 @dataclass(slots=True)
@@ -42,13 +41,20 @@ class LiveView(GraphQLView):
     """The websocket side of /api/graphql: graphql-transport-ws only."""
 
     def __init__(
-        self, schema: IncidentSchema, *, settings: Settings, db: Database, writer: Writer
+        self,
+        schema: IncidentSchema,
+        *,
+        settings: Settings,
+        db: Database,
+        writer: Writer,
+        refusals: RefusalLog,
     ) -> None:
         super().__init__(schema, settings=settings, db=db, writer=writer)
         self.protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         self._live_db = db
         self._live_settings = settings
         self._live_writer = writer
+        self._refusals = refusals
 
     async def get_context(
         self,
@@ -58,7 +64,7 @@ class LiveView(GraphQLView):
         return LiveContext(
             request=request,
             response=None,
-            principal=NOBODY,
+            principal=ANONYMOUS,
             request_id="ws",
             settings=self._live_settings,
             db=self._live_db,
@@ -70,12 +76,14 @@ class LiveView(GraphQLView):
     async def on_ws_connect(self, context: Context) -> None:
         params = getattr(context, "connection_params", None) or {}
         raw = str(params.get("Authorization") or params.get("authorization") or "")
-        scheme, _, secret = raw.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            await audit_ws_refusal(context.request.scope, None)
+        secret = bearer_secret(raw)
+        scope = context.request.scope
+        if secret is None:
+            refused = Refused(TokenRefusal.MISSING, None)
+            await self._refusals.record(gate_attempt(scope, refused, operation=OPERATION))
             raise ConnectionRejectionError
         try:
-            context.principal = await authenticate(db=self._live_db, secret=secret.strip())
-        except UnauthenticatedError as exc:
-            await audit_ws_refusal(context.request.scope, secret.strip())
+            context.principal = await authenticate(db=self._live_db, secret=secret)
+        except InvalidTokenError as exc:
+            await self._refusals.record(gate_attempt(scope, exc.refused, operation=OPERATION))
             raise ConnectionRejectionError from exc

@@ -1,9 +1,7 @@
-"""What the request gate (and the websocket's connection_init) tell the audit log about a
-request refused for its token.
+"""What the audit log is told about a request refused for its credentials: from where, for what.
 
-Kept out of gate.py: the gate only calls `audit_refusal` from its refusal branch. Only what is
-cheap to know is used: the body of a refused POST is not read just to name its operation. One
-RefusalLog per app, so its bounds hold for HTTP and websockets together.
+Only what is cheap to know is used: the body of a refused POST is not read just to name its
+operation. What was wrong with the credentials is the check's own answer (auth/credentials.py).
 """
 
 from __future__ import annotations
@@ -12,11 +10,10 @@ import re
 from typing import Final
 from urllib.parse import parse_qs
 
-from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from incident_graph.auth.refusal_log import GateAttempt, RefusalLog
-from incident_graph.store import Database, Writer
+from incident_graph.auth.credentials import Refused
+from incident_graph.auth.refusal_log import GateAttempt
 
 _NAME: Final = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 _OPERATION: Final = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
@@ -43,32 +40,8 @@ def client_of(scope: Scope) -> str:
     return str(client[0])
 
 
-def attempt_of(scope: Scope) -> GateAttempt:
-    scheme, _, secret = Headers(scope=scope).get("authorization", "").partition(" ")
-    bearer = secret.strip() if scheme.lower() == "bearer" else ""
+def gate_attempt(scope: Scope, refused: Refused, *, operation: str | None = None) -> GateAttempt:
+    """The refusal as the refusal log records it; `operation` defaults to the request's."""
     return GateAttempt(
-        client=client_of(scope), secret=bearer or None, operation=operation_of(scope)
-    )
-
-
-async def _record(scope: Scope, attempt: GateAttempt) -> None:
-    state = scope["app"].state
-    refusals: RefusalLog | None = getattr(state, "refusal_log", None)
-    if refusals is None:
-        db: Database = state.db
-        refusals = state.refusal_log = RefusalLog(db=db)
-    writer: Writer = state.writer
-    await refusals.record(attempt, writer=writer)
-
-
-async def audit_refusal(scope: Scope) -> None:
-    """Record an HTTP request refused with 401 UNAUTHENTICATED (coalesced, rate-limited)."""
-    await _record(scope, attempt_of(scope))
-
-
-async def audit_ws_refusal(scope: Scope, secret: str | None) -> None:
-    """Record a websocket whose connection_init carried no valid token."""
-    await _record(
-        scope,
-        GateAttempt(client=client_of(scope), secret=secret, operation="websocket /api/graphql"),
+        client=client_of(scope), operation=operation or operation_of(scope), refused=refused
     )
