@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from incident_graph.api.errors import BAD_USER_INPUT
+from incident_graph.api.http.admitted import Admitted, admit
 from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.errors import graphql_error_body
 from incident_graph.api.http.introspection import is_introspection_only
@@ -78,17 +79,13 @@ class RequestGate:
             await self._app(scope, receive, send)
             return
         request_id = uuid.uuid4().hex
-        state = scope.setdefault("state", {})
-        state["request_id"] = request_id
         # The token check and the resolvers' reads share one pooled connection.
         async with self._db.request_reads():
-            await self._handle(scope, receive, send, state, request_id)
+            await self._handle(scope, receive, send, request_id)
 
-    async def _handle(
-        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], request_id: str
-    ) -> None:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         try:
-            body = await self._admit(scope, receive, state)
+            body, admitted = await self._admit(scope, receive, request_id)
         except Refusal as refusal:
             if refusal.refused is not None:
                 await self._refusals.record(gate_attempt(scope, refusal.refused))
@@ -101,37 +98,42 @@ class RequestGate:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        admit(scope, admitted)
+        # The view runs the decoded payload; the raw body is still there for anything that
+        # reads it, so nothing downstream waits on a receive() the gate already drained.
         replayed = _replay(body, receive) if scope["method"] == "POST" else receive
         await self._app(scope, replayed, with_request_id)
 
-    async def _admit(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> bytes:
-        """Authenticate and check the body; returns the body read, or raises a Refusal."""
+    async def _admit(
+        self, scope: Scope, receive: Receive, request_id: str
+    ) -> tuple[bytes, Admitted]:
+        """Authenticate and check the body; the body read and what the view is handed, or a
+        Refusal."""
         headers = Headers(scope=scope)
         secret = bearer_secret(headers.get("authorization", ""))
-        anonymous = secret is None
         if secret is None and not self._settings.public_introspection:
             raise _missing_credentials(self._settings)
+        principal = ANONYMOUS
         if secret is not None:
             try:
-                state["principal"] = await authenticate(db=self._db, secret=secret)
+                principal = await authenticate(db=self._db, secret=secret)
             except InvalidTokenError as exc:
                 raise Refusal(401, exc.message, exc.code, refused=exc.refused) from exc
 
         body = b""
-        payload: Any = None
+        payload: dict[str, Any] | None = None
         is_json = "json" in headers.get("content-type", "application/json")
         if scope["method"] == "POST":
             body = await self._read_body(receive, headers)
             if is_json:
                 payload = _decode(body)
-        if anonymous:
-            query = _query_text(scope, payload, is_json=is_json)
+        if secret is None:
+            query = _query_text(scope, payload)
             if query is None or not is_introspection_only(
                 query, max_tokens=self._settings.max_tokens
             ):
                 raise _missing_credentials(self._settings)
-            state["principal"] = ANONYMOUS
-        return body
+        return body, Admitted(request_id=request_id, principal=principal, payload=payload)
 
     async def _read_body(self, receive: Receive, headers: Headers) -> bytes:
         too_large = Refusal(
@@ -158,7 +160,7 @@ class RequestGate:
         return b"".join(chunks)
 
 
-def _decode(body: bytes) -> Any:
+def _decode(body: bytes) -> dict[str, Any]:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -181,12 +183,12 @@ def _decode(body: bytes) -> Any:
     return payload
 
 
-def _query_text(scope: Scope, payload: Any, *, is_json: bool) -> str | None:
+def _query_text(scope: Scope, payload: dict[str, Any] | None) -> str | None:
     """The GraphQL document strawberry will run, for the anonymous-introspection check."""
     if scope["method"] == "GET":
         values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("query", [])
         return values[0] if len(values) == 1 else None
-    if is_json and isinstance(payload, dict) and isinstance(payload.get("query"), str):
+    if payload is not None and isinstance(payload.get("query"), str):
         return str(payload["query"])
     return None
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
+from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
 from incident_graph.api.http.errors import format_error
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
@@ -22,7 +25,10 @@ from incident_graph.store import Database, Writer
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Runs behind the request gate, which has already authenticated the caller."""
+    """Runs behind the request gate, which has already authenticated the caller and decoded
+    the body."""
+
+    request_adapter_class = AdmittedRequest
 
     def __init__(
         self, schema: IncidentSchema, *, settings: Settings, db: Database, writer: Writer
@@ -35,11 +41,12 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        admitted = admitted_of(request)
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
-            principal=request.state.principal,
-            request_id=request.state.request_id,
+            principal=admitted.principal,
+            request_id=admitted.request_id,
             settings=self._settings,
             db=self._db,
             writer=self._writer,
@@ -52,7 +59,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            request_id = request.state.request_id
+            request_id = admitted_of(request).request_id
             data["errors"] = [format_error(e, request_id) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
@@ -63,3 +70,41 @@ class GraphQLView(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> Any:
         return orjson.loads(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The gate's payload where strawberry would decode the body as JSON; else strawberry's
+        own parsing (GET parameters, and its refusal of other content types)."""
+        payload = request.payload if isinstance(request, AdmittedRequest) else None
+        content_type, _ = parse_content_type(request.content_type or "")
+        if payload is None or "application/json" not in content_type:
+            return await super().parse_http_body(request)
+        return _request_data(payload)
+
+
+def _request_data(payload: dict[str, Any]) -> GraphQLRequestData:
+    """strawberry's checks of a decoded request object, with its answers."""
+    query = payload.get("query")
+    if not isinstance(query, str | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `query` must be a string or null, if provided."
+        )
+    variables = payload.get("variables")
+    if not isinstance(variables, dict | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `variables` must be an object or null, if provided."
+        )
+    extensions = payload.get("extensions")
+    if not isinstance(extensions, dict | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `extensions` must be an object or null, if provided."
+        )
+    return GraphQLRequestData(
+        query=query,
+        variables=variables,
+        operation_name=payload.get("operationName"),
+        extensions=extensions,
+        # This view streams nothing over HTTP (no subscription protocols): plain "http".
+        protocol="http",
+    )
