@@ -12,11 +12,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
-from incident_graph.api.http.gate import RequestGate
-from incident_graph.api.http.graphql_view import GraphQLView
-from incident_graph.api.http.live_view import LiveView
-from incident_graph.api.http.routes import http_routes
-from incident_graph.api.schema import build_schema
+from incident_graph.api import build_schema
+from incident_graph.api.http import GraphQLView, LiveView, RequestGate, http_routes
 from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
