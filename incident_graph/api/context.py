@@ -16,7 +16,7 @@ from incident_graph.config import Settings
 from incident_graph.store import Database, Writer
 
 if TYPE_CHECKING:
-    # Type-only: these import the features, and every feature imports this module.
+    # Type-only: entity.py, and every feature the loaders import, import this module.
     from incident_graph.api.entity import Entity
     from incident_graph.api.loaders import Loaders
     from incident_graph.store.tables import Asset
