@@ -20,7 +20,7 @@ from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.ingest import ingest_routes
 from incident_graph.metrics import Metrics
 from incident_graph.notify.live import LiveEvents
-from incident_graph.notify.secrets import keyring_for, seal_channels
+from incident_graph.notify.secrets import Keyring, seal_channels
 from incident_graph.notify.worker import DeliveryWorker
 from incident_graph.store import Writer, connect
 from incident_graph.store.migrate import upgrade
@@ -40,7 +40,9 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
         clock=clock,
     )
     schema = build_schema(settings)
-    view = GraphQLView(schema, settings=settings, db=db, writer=writer)
+    # Its keys are read here, at start (never inside a unit of work).
+    keyring = Keyring(settings)
+    view = GraphQLView(schema, settings=settings, db=db, writer=writer, keyring=keyring)
     live = LiveEvents(db)
     # One per app, so its bounds hold for HTTP and websockets together.
     refusals = RefusalLog(writer=writer)
@@ -52,13 +54,15 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
         try:
             # Plaintext secrets from before encryption get sealed, older keys' rotated out; a
             # server without the key its secrets were stored with stops here, not at each send.
-            await writer.run(lambda s: seal_channels(s, keyring=keyring_for(settings)))
+            await writer.run(lambda s: seal_channels(s, keyring=keyring))
         except BaseException:
             await writer.stop()
             await db.dispose()
             raise
         await live.start()
-        worker = DeliveryWorker(writer=writer, settings=settings, live=live, clock=clock)
+        worker = DeliveryWorker(
+            writer=writer, settings=settings, live=live, clock=clock, keyring=keyring
+        )
         if settings.notify_worker:
             await worker.start()
         app.state.delivery_worker = worker
@@ -89,7 +93,14 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
             # Subscriptions (graphql-transport-ws); the token comes in connection_init.
             WebSocketRoute(
                 "/api/graphql",
-                LiveView(schema, settings=settings, db=db, writer=writer, refusals=refusals),
+                LiveView(
+                    schema,
+                    settings=settings,
+                    db=db,
+                    writer=writer,
+                    keyring=keyring,
+                    refusals=refusals,
+                ),
             ),
             Route("/metrics", metrics.endpoint),
             *http_routes(),

@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from incident_graph.auth.principal import Principal
 from incident_graph.config import Settings
+from incident_graph.notify.secrets import Keyring
 from incident_graph.store import Database, Writer
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Context:
     settings: Settings
     db: Database
     writer: Writer
+    # Seals channel secrets before a unit is queued (one per app, keys read at start).
+    keyring: Keyring
     loaders: Loaders
     # The asset types' constructor, handed in by the view: an asset lists its incidents, so
     # the asset types import the incident types, and an incident's assets (and entity(urn))

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
@@ -68,47 +66,58 @@ def _parse(raw: str, where: str) -> list[bytes]:
     return keys
 
 
+def _read(settings: Settings) -> list[bytes] | None:
+    """The configured keys, or the key file's; None when there is no key yet."""
+    if settings.secret_key:
+        return _parse(settings.secret_key, "INCIDENT_GRAPH_SECRET_KEY")
+    path = default_key_file(settings)
+    try:
+        return _parse(path.read_text(), str(path))
+    except FileNotFoundError:
+        return None
+
+
+def _make(settings: Settings) -> list[bytes]:
+    """A fresh key in the key file (mode 0600), or the one another process just made."""
+    path = default_key_file(settings)
+    key = Fernet.generate_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return _parse(path.read_text(), str(path))
+    with os.fdopen(fd, "wb") as out:
+        out.write(key + b"\n")
+    log.warning(
+        "generated the key that encrypts notification secrets: %s. Back it up, apart from "
+        "the database's dumps; every server and worker using this database needs the same key "
+        "(or set INCIDENT_GRAPH_SECRET_KEY)",
+        path.resolve(),
+    )
+    return [key]
+
+
 class Keyring:
-    """Encrypts and decrypts channel secrets; reads (or creates) its keys on first use."""
+    """Encrypts and decrypts channel secrets.
+
+    One per app (and per CLI worker), made at start, where it reads its keys; a server with no
+    key yet makes the key file when it first stores a secret, in the service that seals it
+    before its unit is queued. Units of work only use the keys.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._keys: list[Fernet] | None = None
-        self._lock = threading.Lock()
+        found = _read(settings)
+        self._keys = None if found is None else [Fernet(k) for k in found]
 
     @property
     def keys(self) -> list[Fernet]:
-        with self._lock:
-            if self._keys is None:
-                self._keys = [Fernet(k) for k in self._load()]
-            return self._keys
+        if self._keys is None:
+            self._keys = [Fernet(k) for k in _make(self._settings)]
+        return self._keys
 
     @property
     def fernet(self) -> MultiFernet:
         return MultiFernet(self.keys)
-
-    def _load(self) -> list[bytes]:
-        if self._settings.secret_key:
-            return _parse(self._settings.secret_key, "INCIDENT_GRAPH_SECRET_KEY")
-        path = default_key_file(self._settings)
-        try:
-            return _parse(path.read_text(), str(path))
-        except FileNotFoundError:
-            pass
-        key = Fernet.generate_key()
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return _parse(path.read_text(), str(path))
-        with os.fdopen(fd, "wb") as out:
-            out.write(key + b"\n")
-        log.warning(
-            "generated the key that encrypts notification secrets: %s. Back it up, apart from "
-            "the database's dumps; every server and worker using this database needs the same key "
-            "(or set INCIDENT_GRAPH_SECRET_KEY)",
-            path.resolve(),
-        )
-        return [key]
 
     def encrypt(self, value: str) -> str:
         return MARK + self.fernet.encrypt(value.encode()).decode()
@@ -156,12 +165,6 @@ def _each_secret(config: ChannelConfig, change: Callable[[str], str]) -> Channel
     return out
 
 
-@lru_cache(maxsize=16)
-def keyring_for(settings: Settings) -> Keyring:
-    """One keyring per configuration, shared by the API and the worker of a process."""
-    return Keyring(settings)
-
-
 async def seal_channels(session: AsyncSession, *, keyring: Keyring) -> int:
     """Encrypt plaintext secrets and re-encrypt those under older keys with the first key.
 
@@ -191,4 +194,4 @@ async def seal_channels(session: AsyncSession, *, keyring: Keyring) -> int:
     return changed
 
 
-__all__ = ["Keyring", "SecretKeyError", "default_key_file", "keyring_for", "seal_channels"]
+__all__ = ["Keyring", "SecretKeyError", "default_key_file", "seal_channels"]

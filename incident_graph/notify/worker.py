@@ -34,7 +34,7 @@ from incident_graph.notify.expand import ExpandSettings, expand_pending
 from incident_graph.notify.live import LiveEvents
 from incident_graph.notify.outbox import EVENT_COMMITTED
 from incident_graph.notify.release import prepare
-from incident_graph.notify.secrets import SecretKeyError, keyring_for, seal_channels
+from incident_graph.notify.secrets import Keyring, SecretKeyError, seal_channels
 from incident_graph.store import Writer
 from incident_graph.store import notifications as notification_store
 from incident_graph.store.notifications import Claimed, Outcome
@@ -56,12 +56,13 @@ class DeliveryWorker:
         senders: Mapping[str, Destination] | None = None,
         live: LiveEvents | None = None,
         clock: Clock = now_ms,
+        keyring: Keyring | None = None,
     ) -> None:
         self._live = live
         self._writer = writer
         self._settings = settings
         self._clock = clock
-        self._keyring = keyring_for(settings)
+        self._keyring = keyring or Keyring(settings)
         self._sealed = False
         timeout_s = settings.notify_timeout_ms / 1000
         self._client = guarded_client(policy_for(settings), timeout_s=timeout_s)

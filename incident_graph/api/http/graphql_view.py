@@ -21,6 +21,7 @@ from incident_graph.api.http.errors import format_error
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.config import Settings
+from incident_graph.notify.secrets import Keyring
 from incident_graph.store import Database, Writer
 
 
@@ -31,12 +32,19 @@ class GraphQLView(GraphQL[Context, None]):
     request_adapter_class = AdmittedRequest
 
     def __init__(
-        self, schema: IncidentSchema, *, settings: Settings, db: Database, writer: Writer
+        self,
+        schema: IncidentSchema,
+        *,
+        settings: Settings,
+        db: Database,
+        writer: Writer,
+        keyring: Keyring,
     ) -> None:
         super().__init__(schema, graphql_ide=None, subscription_protocols=())
         self._settings = settings
         self._db = db
         self._writer = writer
+        self._keyring = keyring
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -50,6 +58,7 @@ class GraphQLView(GraphQL[Context, None]):
             settings=self._settings,
             db=self._db,
             writer=self._writer,
+            keyring=self._keyring,
             loaders=Loaders(self._db, lineage_depth=self._settings.lineage_max_depth),
             asset_entity=asset_from_row,
         )

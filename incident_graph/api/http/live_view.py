@@ -26,6 +26,7 @@ from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRef
 from incident_graph.auth.principal import ANONYMOUS
 from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
+from incident_graph.notify.secrets import Keyring
 from incident_graph.store import Database, Writer
 
 # How a websocket's refusals are named in the audit log.
@@ -47,13 +48,11 @@ class LiveView(GraphQLView):
         settings: Settings,
         db: Database,
         writer: Writer,
+        keyring: Keyring,
         refusals: RefusalLog,
     ) -> None:
-        super().__init__(schema, settings=settings, db=db, writer=writer)
+        super().__init__(schema, settings=settings, db=db, writer=writer, keyring=keyring)
         self.protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
-        self._live_db = db
-        self._live_settings = settings
-        self._live_writer = writer
         self._refusals = refusals
 
     async def get_context(
@@ -66,10 +65,11 @@ class LiveView(GraphQLView):
             response=None,
             principal=ANONYMOUS,
             request_id="ws",
-            settings=self._live_settings,
-            db=self._live_db,
-            writer=self._live_writer,
-            loaders=Loaders(self._live_db, lineage_depth=self._live_settings.lineage_max_depth),
+            settings=self._settings,
+            db=self._db,
+            writer=self._writer,
+            keyring=self._keyring,
+            loaders=Loaders(self._db, lineage_depth=self._settings.lineage_max_depth),
             asset_entity=asset_from_row,
         )
 
@@ -83,7 +83,7 @@ class LiveView(GraphQLView):
             await self._refusals.record(gate_attempt(scope, refused, operation=OPERATION))
             raise ConnectionRejectionError
         try:
-            context.principal = await authenticate(db=self._live_db, secret=secret)
+            context.principal = await authenticate(db=self._db, secret=secret)
         except InvalidTokenError as exc:
             await self._refusals.record(gate_attempt(scope, exc.refused, operation=OPERATION))
             raise ConnectionRejectionError from exc

@@ -29,7 +29,6 @@ from incident_graph.domain.errors import NotFoundError
 from incident_graph.domain.notifications import build_channel, build_policy
 from incident_graph.domain.oncall import build_override, build_rotation
 from incident_graph.notify.egress import policy_for
-from incident_graph.notify.secrets import keyring_for
 from incident_graph.services import notifications as notification_service
 from incident_graph.services import oncall as oncall_service
 from incident_graph.store import notifications as notification_store
@@ -66,7 +65,7 @@ class NotificationMutations:
             writer=ctx.writer,
             spec=spec,
             actor=ctx.principal.urn,
-            keyring=keyring_for(ctx.settings),
+            keyring=ctx.keyring,
             egress=policy_for(ctx.settings),
         )
         async with ctx.db.reading() as session:
