@@ -116,6 +116,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     app.state.metrics = metrics
     app.state.live_events = live
     app.state.refusal_log = refusals
+    app.state.keyring = keyring
     return app
 
 
