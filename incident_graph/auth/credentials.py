@@ -14,7 +14,6 @@ from typing import Final
 from incident_graph.auth.principal import Principal
 from incident_graph.auth.tokens import hash_secret, matches
 from incident_graph.domain.clock import now_ms
-from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import UnauthenticatedError
 from incident_graph.store import Database
 from incident_graph.store import users as user_store
@@ -76,4 +75,4 @@ async def authenticate(*, db: Database, secret: str) -> Principal:
         raise InvalidTokenError(Refused(TokenRefusal.REVOKED, secret, known))
     if token.expires_ms is not None and token.expires_ms <= now_ms():
         raise InvalidTokenError(Refused(TokenRefusal.EXPIRED, secret, known))
-    return Principal(user_id=user.id, name=user.name, role=Role(user.role), token_id=token.id)
+    return Principal(user_id=user.id, name=user.name, role=user.role, token_id=token.id)

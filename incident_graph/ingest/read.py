@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from incident_graph import urns
-from incident_graph.domain.enums import IncidentPriority
 from incident_graph.domain.ingest import INT_BY_PRIORITY
 from incident_graph.ingest.aspects import HANDLERS
 from incident_graph.ingest.aspects.incident import incident_id
@@ -130,9 +129,7 @@ async def _incident_aspects(db: Database, urn: str) -> dict[str, dict[str, Any]]
         "title": incident.title,
         "description": incident.description,
         "startedAt": incident.started_at_ms,
-        "priority": INT_BY_PRIORITY[IncidentPriority(incident.priority)]
-        if incident.priority
-        else None,
+        "priority": INT_BY_PRIORITY[incident.priority] if incident.priority else None,
     }
     info |= {k: v for k, v in optional.items() if v is not None}
     return {"incidentKey": {"id": incident_id(urn)}, "incidentInfo": info}

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
-from incident_graph.domain.notifications import DeliveryStatus, NotifyKind, backoff_ms
+from incident_graph.domain.notifications import DeliveryStatus, backoff_ms
 from incident_graph.notify.destinations import (
     Destination,
     Message,
@@ -203,7 +203,7 @@ class DeliveryWorker:
         message = Message(
             delivery_id=item.delivery_id,
             event_id=item.event_id,
-            kind=NotifyKind(item.event_kind),
+            kind=item.event_kind,
             payload=item.payload,
             recipients=item.recipients,
             config=config,

@@ -27,7 +27,7 @@ async def create_user(*, writer: Writer, spec: PersonSpec, role: Role, actor: st
         user = await directory_store.insert_person(
             session,
             name=spec.name,
-            role=role.value,
+            role=role,
             display_name=spec.display_name,
             email=spec.email,
             now_ms=writer.clock(),

@@ -10,7 +10,6 @@ from typing import Any
 
 from incident_graph.auth.privileges import IncidentAccess
 from incident_graph.domain import incidents as rules
-from incident_graph.domain.enums import IncidentPriority
 from incident_graph.domain.errors import ConflictError
 from incident_graph.domain.ingest import IncidentFacts
 from incident_graph.services import incidents as incident_service
@@ -38,7 +37,7 @@ def _differences(
         given["title"] = facts.title
     if facts.description != incident.description:
         given["description"] = facts.description
-    stored = IncidentPriority(incident.priority) if incident.priority else None
+    stored = incident.priority
     if facts.priority != stored:
         given["priority"] = facts.priority
     if facts.started_at != incident.started_at_ms:

@@ -61,19 +61,19 @@ async def change_role(
     """Give a user another role inside the caller's unit, audited; the old role, or None when
     it already had this one. CONFLICT when it would leave no admin. The one way roles change
     (setUserRole, `user set-role`, `token create --role`)."""
-    held = await user_store.lock_for_role_change(session, user_id=user.id, role=Role.ADMIN.value)
+    held = await user_store.lock_for_role_change(session, user_id=user.id, role=Role.ADMIN)
     old = Role(held[user.id])
     if old is role:
         return None
     if old is Role.ADMIN and not any(
-        other != user.id and other_role == Role.ADMIN.value for other, other_role in held.items()
+        other != user.id and other_role == Role.ADMIN for other, other_role in held.items()
     ):
         raise ConflictError(
             f"{user_urn(user.name)} is the last admin; make another user admin first "
             "(setUserRole), then change this one",
             urn=user_urn(user.name),
         )
-    await user_store.set_role(session, user_id=user.id, role=role.value)
+    await user_store.set_role(session, user_id=user.id, role=role)
     await record_allowed(
         session,
         actor=actor,
@@ -111,10 +111,10 @@ async def _issue(
     changed_from: Role | None = None
     if existing is None:
         effective = role or Role.VIEWER
-        user_id = await user_store.insert_user(session, name=user, role=effective.value, now_ms=now)
+        user_id = await user_store.insert_user(session, name=user, role=effective, now_ms=now)
     else:
         user_id = existing.id
-        effective = Role(existing.role)
+        effective = existing.role
         if role is not None:
             changed_from = await change_role(
                 session, user=existing, role=role, actor=actor, now_ms=now

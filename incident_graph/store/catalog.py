@@ -59,7 +59,7 @@ async def upsert_assets(
             {
                 "asset_id": ids[s.asset.urn],
                 "owner_urn": o.urn,
-                "ownership_type": o.type.value,
+                "ownership_type": o.type,
                 "position": i,
             }
             for s in owned

@@ -17,9 +17,9 @@ async def add_grant(
 ) -> PrivilegeGrant:
     """Store a grant (granting it again is a no-op) and return the stored row."""
     row = {
-        "privilege": grant.privilege.value,
+        "privilege": grant.privilege,
         "grantee_urn": grant.grantee_urn,
-        "scope": grant.scope.value,
+        "scope": grant.scope,
         "resource": grant.resource,
         "created_ms": now_ms,
         "created_actor": actor,
@@ -27,9 +27,9 @@ async def add_grant(
     await session.execute(dialect_of(session).insert_ignore(PrivilegeGrant), row)
     found = await session.scalars(
         select(PrivilegeGrant).where(
-            PrivilegeGrant.privilege == grant.privilege.value,
+            PrivilegeGrant.privilege == grant.privilege,
             PrivilegeGrant.grantee_urn == grant.grantee_urn,
-            PrivilegeGrant.scope == grant.scope.value,
+            PrivilegeGrant.scope == grant.scope,
             PrivilegeGrant.resource == grant.resource,
         )
     )
@@ -41,9 +41,9 @@ async def remove_grant(session: AsyncSession, *, grant: GrantSpec) -> bool:
     result = await session.execute(
         delete(PrivilegeGrant)
         .where(
-            PrivilegeGrant.privilege == grant.privilege.value,
+            PrivilegeGrant.privilege == grant.privilege,
             PrivilegeGrant.grantee_urn == grant.grantee_urn,
-            PrivilegeGrant.scope == grant.scope.value,
+            PrivilegeGrant.scope == grant.scope,
             PrivilegeGrant.resource == grant.resource,
         )
         .returning(PrivilegeGrant.id)

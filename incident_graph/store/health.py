@@ -49,7 +49,7 @@ def _statement() -> Select[Any]:
             IncidentAsset,
             and_(
                 IncidentAsset.asset_id == nearest.c.asset_id,
-                IncidentAsset.state == IncidentState.ACTIVE.value,
+                IncidentAsset.state == IncidentState.ACTIVE,
             ),
         )
         .join(Incident, Incident.id == IncidentAsset.incident_id)

@@ -352,11 +352,11 @@ def _params(flt: PageFilter) -> dict[str, Any]:
     """Bound values for the statements of `flt`'s shape."""
     params: dict[str, Any] = {}
     if flt.state is not None:
-        params["state"] = flt.state.value
+        params["state"] = flt.state
     if flt.stage is not None:
-        params["stage"] = flt.stage.value
+        params["stage"] = flt.stage
     if flt.priority is not None:
-        params["priority"] = flt.priority.value
+        params["priority"] = flt.priority
     if flt.assignees:
         params["assignees"] = list(flt.assignees)
     return params
@@ -489,7 +489,7 @@ async def count_active_for_asset(session: AsyncSession, *, asset_id: int) -> int
         .select_from(IncidentAsset)
         .where(
             IncidentAsset.asset_id == asset_id,
-            IncidentAsset.state == IncidentState.ACTIVE.value,
+            IncidentAsset.state == IncidentState.ACTIVE,
         )
     )
     return int(result.scalar_one())

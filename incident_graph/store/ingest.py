@@ -83,7 +83,7 @@ async def recount_active(session: AsyncSession, *, asset_ids: Sequence[int]) -> 
     active = (
         select(func.count())
         .select_from(links)
-        .where(links.c.asset_id == assets.c.id, links.c.state == IncidentState.ACTIVE.value)
+        .where(links.c.asset_id == assets.c.id, links.c.state == IncidentState.ACTIVE)
         .scalar_subquery()
     )
     await session.execute(
@@ -100,7 +100,7 @@ async def _owners(
     for urn, kind in edit.remove:
         match = [of_asset, AssetOwner.owner_urn == urn]
         if kind is not None:
-            match.append(AssetOwner.ownership_type == kind.value)
+            match.append(AssetOwner.ownership_type == kind)
         await session.execute(delete(AssetOwner).where(*match))
     added = [*(edit.replace or ()), *edit.add]
     if not added:
@@ -113,7 +113,7 @@ async def _owners(
             {
                 "asset_id": asset_id,
                 "owner_urn": owner.urn,
-                "ownership_type": owner.type.value,
+                "ownership_type": owner.type,
                 "position": start + 1 + i,
             }
             for i, owner in enumerate(added)

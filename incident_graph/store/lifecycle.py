@@ -31,7 +31,7 @@ async def subscribe(
     if not users:
         return
     rows = [
-        {"incident_id": incident_id, "user_urn": u, "reason": reason.value, "created_ms": now_ms}
+        {"incident_id": incident_id, "user_urn": u, "reason": reason, "created_ms": now_ms}
         for u in sorted(set(users))
     ]
     await session.execute(dialect_of(session).insert_ignore(IncidentSubscriber), rows)
@@ -144,7 +144,7 @@ async def incidents_of_user(
         )
     ]
     if state is not None:
-        conditions.append(Incident.state == state.value)
+        conditions.append(Incident.state == state)
     total = (
         await session.execute(select(func.count()).select_from(Incident).where(*conditions))
     ).scalar_one()

@@ -31,7 +31,7 @@ from incident_graph.store.tables import (
     core_table,
 )
 
-RETRYABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
 # Built once, on the Core table: every incident change writes one (an ORM-enabled INSERT
@@ -128,7 +128,7 @@ async def insert_channel(
     """The new channel's id; None when the name is taken."""
     row = {
         "name": spec.name,
-        "kind": spec.kind.value,
+        "kind": spec.kind,
         "config": spec.config,
         "soda_event_names": spec.soda_event_names,
         "created_ms": now_ms,
@@ -412,7 +412,7 @@ async def finish(
         # A worker whose lease ran out and was taken over leaves the delivery to the new owner.
         .where(Delivery.id == outcome.delivery_id, Delivery.lock_token == token)
         .values(
-            status=status.value,
+            status=status,
             attempts=Delivery.attempts + 1,
             next_attempt_ms=next_attempt_ms,
             last_error=outcome.error,
@@ -427,7 +427,7 @@ async def deliveries_page(
     session: AsyncSession, *, status: DeliveryStatus | None, start: int, count: int
 ) -> tuple[int, list[Delivery]]:
     """Total and one page of deliveries, newest first."""
-    conditions = [] if status is None else [Delivery.status == status.value]
+    conditions = [] if status is None else [Delivery.status == status]
     total = (
         await session.execute(select(func.count()).select_from(Delivery).where(*conditions))
     ).scalar_one()
@@ -480,7 +480,7 @@ async def requeue(session: AsyncSession, *, delivery_id: int, now_ms: int) -> No
         update(Delivery)
         .where(Delivery.id == delivery_id)
         .values(
-            status=DeliveryStatus.PENDING.value,
+            status=DeliveryStatus.PENDING,
             attempts=0,
             next_attempt_ms=now_ms,
             locked_until_ms=None,

@@ -45,13 +45,13 @@ class AssetHits:
 
 
 def _with_state(state: IncidentState) -> ColumnElement[bool]:
-    return exists().where(IncidentAsset.asset_id == Asset.id, IncidentAsset.state == state.value)
+    return exists().where(IncidentAsset.asset_id == Asset.id, IncidentAsset.state == state)
 
 
 def _active_with(column: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
     return exists().where(
         IncidentAsset.asset_id == Asset.id,
-        IncidentAsset.state == IncidentState.ACTIVE.value,
+        IncidentAsset.state == IncidentState.ACTIVE,
         Incident.id == IncidentAsset.incident_id,
         column.in_(values),
     )
@@ -220,7 +220,7 @@ async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str
             .join(Incident, Incident.id == IncidentAsset.incident_id)
             .where(
                 IncidentAsset.asset_id.in_(matching),
-                IncidentAsset.state == IncidentState.ACTIVE.value,
+                IncidentAsset.state == IncidentState.ACTIVE,
                 incident_column.isnot(None),
             )
             .group_by(incident_column)

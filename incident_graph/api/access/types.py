@@ -85,8 +85,8 @@ class Grant:
     def from_row(cls, row: PrivilegeGrant) -> Grant:
         return cls(
             id=strawberry.ID(str(row.id)),
-            privilege=Privilege(row.privilege),
-            scope=GrantScope(row.scope),
+            privilege=row.privilege,
+            scope=row.scope,
             resource=row.resource or None,
             grantee=actor_entity(row.grantee_urn),
             via_role=False,

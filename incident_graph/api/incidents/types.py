@@ -15,7 +15,6 @@ from incident_graph.api.enums import (
     IncidentStage,
     IncidentState,
     IncidentType,
-    RootCauseCategory,
 )
 from incident_graph.api.lifecycle.loaders import PageOf
 from incident_graph.api.lifecycle.types import (
@@ -66,7 +65,7 @@ class Incident(Entity):
 
     @strawberry.field(description="The type of incident.")
     def incident_type(self) -> IncidentType:
-        return IncidentType(self.row.incident_type)
+        return self.row.incident_type
 
     @strawberry.field(description="A custom type of incident; present only when type is CUSTOM.")
     def custom_type(self) -> str | None:
@@ -90,7 +89,7 @@ class Incident(Entity):
 
     @strawberry.field
     def priority(self) -> IncidentPriority | None:
-        return IncidentPriority(self.row.priority) if self.row.priority else None
+        return self.row.priority
 
     @strawberry.field(description="Users and groups assigned to resolve the incident.")
     async def assignees(self, info: Info) -> list[OwnerType] | None:
@@ -111,7 +110,7 @@ class Incident(Entity):
     def source(self) -> IncidentSource | None:
         row = self.row
         return IncidentSource(
-            type=IncidentSourceType(row.source_type),
+            type=row.source_type,
             source=reference_entity(row.source_urn) if row.source_urn else None,
         )
 
@@ -157,9 +156,7 @@ class Incident(Entity):
         row = self.row
         if row.root_cause_category is None:
             return None
-        return IncidentRootCause(
-            category=RootCauseCategory(row.root_cause_category), detail=row.root_cause_detail
-        )
+        return IncidentRootCause(category=row.root_cause_category, detail=row.root_cause_detail)
 
     @strawberry.field(description="Ours: milliseconds from raise to first acknowledgement.")
     def time_to_acknowledge_ms(self) -> Long | None:
@@ -209,8 +206,8 @@ class Incident(Entity):
 
 def _status(row: IncidentRow) -> IncidentStatus:
     return IncidentStatus(
-        state=IncidentState(row.state),
-        stage=IncidentStage(row.stage) if row.stage else None,
+        state=row.state,
+        stage=row.stage,
         message=row.status_message,
         last_updated=AuditStamp(time=Long(row.status_time_ms), actor=row.status_actor),
     )

@@ -44,7 +44,7 @@ class IncidentTimelineEvent:
 
     @strawberry.field
     def kind(self) -> EventKind:
-        return EventKind(self.row.kind)
+        return self.row.kind
 
     @strawberry.field
     def actor(self) -> str:
@@ -122,7 +122,7 @@ class IncidentSubscriber:
 
     @strawberry.field
     def reason(self) -> SubscriptionReason:
-        return SubscriptionReason(self.row.reason)
+        return self.row.reason
 
     @strawberry.field(description="When they were subscribed.")
     def since(self) -> Long:

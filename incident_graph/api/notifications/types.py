@@ -54,7 +54,7 @@ def channel_of(row: ChannelRow) -> NotificationChannel:
     return NotificationChannel(
         id=strawberry.ID(str(row.id)),
         name=row.name,
-        kind=DestinationKind(row.kind),
+        kind=row.kind,
         url=_shown_url(config),
         signed=bool(config.get("secret")),
         soda_event_names=row.soda_event_names,
@@ -160,14 +160,14 @@ def delivery_of(
 ) -> Delivery:
     return Delivery(
         id=strawberry.ID(str(row.id)),
-        status=DeliveryStatus(row.status),
+        status=row.status,
         attempts=row.attempts,
         next_attempt_at=Long(row.next_attempt_ms),
         last_error=row.last_error,
         created_at=Long(row.created_ms),
         delivered_at=None if row.delivered_ms is None else Long(row.delivered_ms),
         event_id=strawberry.ID(str(event.id)),
-        event_type=NotifyKind(event.kind),
+        event_type=event.kind,
         incident_urn=event.payload["incident"]["urn"],
         recipients=list(row.recipients),
         channel=None if channel is None else channel_of(channel),
