@@ -174,7 +174,7 @@ async def seal_channels(session: AsyncSession, *, keyring: Keyring) -> int:
     changed = 0
     unreadable: list[str] = []
     for channel in await notification_store.all_channels(session):
-        config = notification_store.channel_config(channel)
+        config = channel.config
         try:
             sealed = _each_secret(config, keyring.reseal)
         except SecretKeyError:

@@ -6,11 +6,13 @@ Both go through the same service functions as GraphQL's raiseIncident and update
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from incident_graph.auth.privileges import IncidentAccess
 from incident_graph.domain import incidents as rules
+from incident_graph.domain.enums import IncidentPriority
 from incident_graph.domain.errors import ConflictError
+from incident_graph.domain.incidents import StatusSpec
 from incident_graph.domain.ingest import IncidentFacts
 from incident_graph.services import incidents as incident_service
 from incident_graph.store import Database, Writer
@@ -28,11 +30,23 @@ async def _current(db: Database, urn: str) -> tuple[Incident, list[str], list[st
     return incident, assignees, [a.urn for a in assets.get(incident.id, [])]
 
 
+class _Differences(TypedDict, total=False):
+    """build_update's arguments, for the fields the sender's view changes."""
+
+    title: str | None
+    description: str | None
+    priority: IncidentPriority | None
+    started_at: int | None
+    assignee_urns: list[str]
+    resource_urns: list[str]
+    status: StatusSpec
+
+
 def _differences(
     facts: IncidentFacts, incident: Incident, assignees: list[str], assets: list[str]
-) -> dict[str, Any]:
+) -> _Differences:
     """What the sender's view changes (type and source are kept as first raised)."""
-    given: dict[str, Any] = {}
+    given = _Differences()
     if facts.title != incident.title:
         given["title"] = facts.title
     if facts.description != incident.description:
@@ -48,8 +62,8 @@ def _differences(
         given["resource_urns"] = list(facts.entities)
     status = facts.status
     if (
-        status.state.value != incident.state
-        or (status.stage.value if status.stage else None) != incident.stage
+        status.state != incident.state
+        or status.stage != incident.stage
         or status.message != incident.status_message
     ):
         given["status"] = status

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -348,9 +348,16 @@ class _PageStatements:
     ranked: Select[int, int, Incident]
 
 
-def _params(flt: PageFilter) -> dict[str, Any]:
+class _PageParams(TypedDict, total=False):
+    state: IncidentState
+    stage: IncidentStage
+    priority: IncidentPriority
+    assignees: list[str]
+
+
+def _params(flt: PageFilter) -> _PageParams:
     """Bound values for the statements of `flt`'s shape."""
-    params: dict[str, Any] = {}
+    params = _PageParams()
     if flt.state is not None:
         params["state"] = flt.state
     if flt.stage is not None:
@@ -461,7 +468,7 @@ async def _totals(
     session: AsyncSession,
     statements: _PageStatements,
     asset_ids: Sequence[int],
-    params: dict[str, Any],
+    params: _PageParams,
 ) -> dict[int, tuple[int, list[Incident]]]:
     found = await session.execute(statements.totals, params | {"asset_ids": list(asset_ids)})
     totals = {int(asset_id): int(total) for asset_id, total in found}

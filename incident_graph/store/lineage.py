@@ -40,7 +40,7 @@ def closure(name: str, *, upstream: bool) -> CTE:
     )
 
 
-def parameters(start_ids: Sequence[int], depth: int) -> dict[str, Any]:
+def parameters(start_ids: Sequence[int], depth: int) -> dict[str, list[int] | int]:
     return {START_IDS: list(start_ids), MAX_DEPTH: depth}
 
 

@@ -158,11 +158,6 @@ async def insert_policy(
     return (await session.execute(stmt, row)).scalar_one_or_none()
 
 
-def channel_config(channel: NotificationChannel) -> ChannelConfig:
-    """A channel's stored settings (its secrets still sealed)."""
-    return cast("ChannelConfig", channel.config)
-
-
 async def update_channel_config(
     session: AsyncSession, *, channel_id: int, config: ChannelConfig
 ) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from incident_graph.domain.access import GrantScope, Privilege
 from incident_graph.domain.assets import OwnershipType
+from incident_graph.domain.changes import TimelinePayload
 from incident_graph.domain.enums import (
     EventKind,
     IncidentPriority,
@@ -32,7 +33,12 @@ from incident_graph.domain.enums import (
     RootCauseCategory,
     SubscriptionReason,
 )
-from incident_graph.domain.notifications import DeliveryStatus, DestinationKind, NotifyKind
+from incident_graph.domain.notifications import (
+    ChannelConfig,
+    DeliveryStatus,
+    DestinationKind,
+    NotifyKind,
+)
 from incident_graph.store.columns import EnumText, Id
 
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
@@ -300,7 +306,7 @@ class IncidentEvent(Base):
     kind: Mapped[EventKind] = mapped_column(EnumText(EventKind, 30))
     actor: Mapped[str] = mapped_column(String(300))
     time_ms: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[TimelinePayload] = mapped_column(JSON)
 
 
 class IncidentComment(Base):
@@ -360,7 +366,7 @@ class NotificationChannel(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[DestinationKind] = mapped_column(EnumText(DestinationKind, 20))
     # url, secret, recipients, SMTP settings, Slack member ids: whatever the kind needs.
-    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    config: Mapped[ChannelConfig] = mapped_column(JSON)
     soda_event_names: Mapped[bool] = mapped_column(Boolean, default=False)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     created_actor: Mapped[str] = mapped_column(String(300))
@@ -374,7 +380,7 @@ class NotificationPolicy(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # event_types, priorities, incident_types, platforms, asset_urns, tags: lists of strings.
-    match: Mapped[dict[str, Any]] = mapped_column(JSON)
+    match: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     channel_ids: Mapped[list[int]] = mapped_column(JSON)
     user_urns: Mapped[list[str]] = mapped_column(JSON)
     # "HH:MM" local times in quiet_time_zone; events are held until the window ends.

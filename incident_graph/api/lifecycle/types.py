@@ -61,8 +61,8 @@ class IncidentTimelineEvent:
 
     @strawberry.field(description="Every field the change set, with old and new values.")
     def changes(self) -> list[IncidentFieldChange]:
-        old: dict[str, Any] = self.row.payload.get("old") or {}
-        new: dict[str, Any] = self.row.payload.get("new") or {}
+        old = self.row.payload.get("old") or {}
+        new = self.row.payload.get("new") or {}
         return [
             IncidentFieldChange(field=k, old_value=_text(old.get(k)), new_value=_text(new[k]))
             for k in new

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from incident_graph.api.enums import (
@@ -14,7 +12,7 @@ from incident_graph.api.enums import (
     NotifyKind,
 )
 from incident_graph.api.scalars import Long
-from incident_graph.domain.notifications import display_url
+from incident_graph.domain.notifications import ChannelConfig, display_url
 from incident_graph.store.tables import Delivery as DeliveryRow
 from incident_graph.store.tables import DeliveryAttempt as AttemptRow
 from incident_graph.store.tables import NotificationChannel as ChannelRow
@@ -41,7 +39,7 @@ class NotificationChannel:
     created_at: Long
 
 
-def _shown_url(config: dict[str, Any]) -> str | None:
+def _shown_url(config: ChannelConfig) -> str | None:
     if config.get("url_display"):
         return str(config["url_display"])
     url = config.get("url")
@@ -50,7 +48,7 @@ def _shown_url(config: dict[str, Any]) -> str | None:
 
 
 def channel_of(row: ChannelRow) -> NotificationChannel:
-    config: dict[str, Any] = row.config
+    config = row.config
     return NotificationChannel(
         id=strawberry.ID(str(row.id)),
         name=row.name,
