@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.config import Settings
-from incident_graph.store import connect, fulltext
+from incident_graph.store import connect, fulltext, search_text
 from incident_graph.store.migrate import downgrade, upgrade
 
 BEFORE_FULLTEXT = "20261125_04"
@@ -90,7 +90,7 @@ async def test_the_index_objects_exist_at_head(settings: Settings) -> None:
             else:
                 found = await conn.execute(
                     text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
-                    {"n": fulltext.POSTGRES_INDEX},
+                    {"n": search_text.POSTGRES_INDEX},
                 )
                 assert "gin" in found.scalar_one().lower()
     finally:
@@ -109,4 +109,4 @@ def test_words_are_plain_lowercase_words_without_stopwords() -> None:
     assert fulltext.words(None) == []
     assert fulltext.words('" * ( ) : ^ -') == []
     assert fulltext.words("load_orders %_\\") == ["load", "orders"]
-    assert len(fulltext.words(" ".join(f"w{i}" for i in range(100)))) == fulltext.MAX_WORDS
+    assert len(fulltext.words(" ".join(f"w{i}" for i in range(100)))) == search_text.MAX_WORDS

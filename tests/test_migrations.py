@@ -7,7 +7,6 @@ from sqlalchemy import inspect
 
 from incident_graph.config import Settings
 from incident_graph.store import connect
-from incident_graph.store.fulltext import FTS_TABLE, POSTGRES_COLUMN, POSTGRES_INDEX
 from incident_graph.store.migrate import (
     alembic_config,
     current_revision,
@@ -15,6 +14,7 @@ from incident_graph.store.migrate import (
     head_revision,
     upgrade,
 )
+from incident_graph.store.search_text import FTS_TABLE, POSTGRES_COLUMN, POSTGRES_INDEX
 from incident_graph.store.tables import Base
 
 

@@ -15,16 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import IncidentState
 from incident_graph.store.dialect import dialect_of
-from incident_graph.store.search_text import (
-    FTS_TABLE,
-    MAX_WORDS,
-    POSTGRES_COLUMN,
-    POSTGRES_INDEX,
-    RANKED_WORD_LIMIT,
-    STOPWORDS,
-    EveryWord,
-    words,
-)
+from incident_graph.store.search_text import EveryWord, words
 from incident_graph.store.tables import Incident
 
 
@@ -37,7 +28,7 @@ def every_word(session: AsyncSession, text: str | None) -> EveryWord | None:
 async def can_rank(session: AsyncSession, text: str) -> bool:
     """Whether ranking matches of `text` by relevance is cheap: always on PostgreSQL (ts_rank
     reads only the rows it ranks); on SQLite, when no word of the text is held by more than
-    RANKED_WORD_LIMIT incidents."""
+    search_text.RANKED_WORD_LIMIT incidents."""
     return await dialect_of(session).text_search.can_rank(session, words(text))
 
 
@@ -84,12 +75,6 @@ async def shared_words(
 
 
 __all__ = [
-    "FTS_TABLE",
-    "MAX_WORDS",
-    "POSTGRES_COLUMN",
-    "POSTGRES_INDEX",
-    "RANKED_WORD_LIMIT",
-    "STOPWORDS",
     "EveryWord",
     "all_words",
     "best_matches",

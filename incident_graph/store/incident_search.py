@@ -132,7 +132,7 @@ async def search_incidents(
     bm25 counts each word's matches across the whole table to weigh it, whatever the rows
     ranked, and relevance over the newest slice of a huge match set says little. For the
     same reason SQLite does not rank a query holding a word found in more than
-    fulltext.RANKED_WORD_LIMIT incidents (newest first). Otherwise newest first.
+    search_text.RANKED_WORD_LIMIT incidents (newest first). Otherwise newest first.
     """
     text = fulltext.every_word(session, criteria.text) if criteria.text else None
     conditions = _conditions(criteria)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -20,9 +20,12 @@ from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
 from incident_graph.api.http.errors import format_error
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
+from incident_graph.auth.principal import Principal
 from incident_graph.config import Settings
 from incident_graph.notify.secrets import Keyring
 from incident_graph.store import Database, Writer
+
+C = TypeVar("C", bound=Context)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -50,11 +53,29 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         admitted = admitted_of(request)
-        return Context(
+        return self.context(
+            Context,
             request=request,
             response=response if isinstance(response, Response) else None,
             principal=admitted.principal,
             request_id=admitted.request_id,
+        )
+
+    def context(
+        self,
+        context_class: type[C],
+        *,
+        request: Request | WebSocket,
+        response: Response | None,
+        principal: Principal,
+        request_id: str,
+    ) -> C:
+        """A request's context: who asks, and what every request shares."""
+        return context_class(
+            request=request,
+            response=response,
+            principal=principal,
+            request_id=request_id,
             settings=self._settings,
             db=self._db,
             writer=self._writer,

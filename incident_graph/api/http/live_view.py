@@ -15,12 +15,10 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
 from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.graphql_view import GraphQLView
 from incident_graph.api.http.refusal_audit import gate_attempt
-from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
 from incident_graph.auth.principal import ANONYMOUS
@@ -60,17 +58,8 @@ class LiveView(GraphQLView):
         request: Request | WebSocket,
         response: Response | WebSocket,  # noqa: ARG002 - strawberry's signature
     ) -> Context:
-        return LiveContext(
-            request=request,
-            response=None,
-            principal=ANONYMOUS,
-            request_id="ws",
-            settings=self._settings,
-            db=self._db,
-            writer=self._writer,
-            keyring=self._keyring,
-            loaders=Loaders(self._db, lineage_depth=self._settings.lineage_max_depth),
-            asset_entity=asset_from_row,
+        return self.context(
+            LiveContext, request=request, response=None, principal=ANONYMOUS, request_id="ws"
         )
 
     async def on_ws_connect(self, context: Context) -> None:
