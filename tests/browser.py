@@ -69,6 +69,7 @@ async def screenshots(page: Page, name: str) -> list[Path]:
     ARTIFACTS.mkdir(exist_ok=True)
     saved = []
     original = page.viewport_size
+    await page.evaluate("window.scrollTo(0, 0)")
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         await page.set_viewport_size(size)  # type: ignore[arg-type]
         path = ARTIFACTS / f"{name}-{label}.png"
@@ -84,7 +85,7 @@ async def serious_violations(page: Page) -> list[str]:
     results = await Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        + "; ".join(f"{n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:3])
         for v in results.response["violations"]
         if v["impact"] in BLOCKING
     ]

@@ -14,11 +14,13 @@ export function overallStatus(health: Health[] | null | undefined): "PASS" | "WA
 
 const LABELS = { PASS: "healthy", WARN: "warning", FAIL: "unhealthy" } as const;
 const COLORS = { PASS: "teal", WARN: "yellow", FAIL: "red" } as const;
+// Filled badges take the darkest shades, so white text on them meets WCAG AA.
+const FILLED = { PASS: "teal.9", WARN: "yellow.4", FAIL: "red.9" } as const;
 
 export function HealthBadge(props: { health: Health[] | null | undefined }) {
   const status = overallStatus(props.health);
   return (
-    <Badge color={COLORS[status]} variant="filled" autoContrast data-health={status}>
+    <Badge color={FILLED[status]} variant="filled" autoContrast data-health={status}>
       {LABELS[status]}
     </Badge>
   );

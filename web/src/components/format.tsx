@@ -22,7 +22,7 @@ export function PriorityBadge(props: { priority: string | null | undefined }) {
 export function StateBadge(props: { state: string; stage?: string | null | undefined }) {
   const active = props.state === "ACTIVE";
   return (
-    <Badge color={active ? "red" : "teal"} variant={active ? "filled" : "light"} data-state={props.state}>
+    <Badge color={active ? "red.9" : "teal"} variant={active ? "filled" : "light"} data-state={props.state}>
       {props.state.toLowerCase()}
       {props.stage ? ` · ${words(props.stage)}` : ""}
     </Badge>
@@ -92,7 +92,7 @@ export function ErrorNotice(props: { error: ApiError | Error | null | undefined;
   if (!props.error) return null;
   const code = "code" in props.error ? (props.error as ApiError).code : null;
   return (
-    <Alert color="red" title={props.title ?? (code ? code.replaceAll("_", " ") : "Error")} role="alert">
+    <Alert color="red" title={[props.title ?? "Error", code && `(${code})`].filter(Boolean).join(" ")} role="alert">
       {props.error.message}
     </Alert>
   );

@@ -1,5 +1,6 @@
 import {
   Button,
+  Collapse,
   Group,
   MultiSelect,
   Pagination,
@@ -13,6 +14,7 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
+import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { type FormEvent, useState } from "react";
 import { useLocation, useSearch } from "wouter";
 import { PRIORITIES, SORT_FIELDS, SOURCE_TYPES, STAGES, STATES, TYPES } from "../api/enums";
@@ -52,6 +54,11 @@ export function HubPage() {
   const [, navigate] = useLocation();
   const filters = parseFilters(search);
   const [query, setQuery] = useState(filters.q);
+  // On a phone the filters fold away behind a button; the search field stays.
+  const wide = useMediaQuery("(min-width: 48em)", true, { getInitialValueInEffect: false });
+  const [foldedOpen, { toggle: toggleFilters }] = useDisclosure(false);
+  const active = ["state", "stage", "priority", "type", "source", "assignee", "reporter", "asset", "platform", "owner"]
+    .reduce((n, name) => n + filters[name as ListFilter].length, 0) + (filters.after ? 1 : 0) + (filters.before ? 1 : 0);
   const [changed, setChanged] = useState<Set<string>>(() => new Set());
   const result = useGql(SearchIncidentsDocument, { input: toSearchInput(filters) });
   const live = useLiveEvents(null, ["SearchIncidents"], (event) =>
@@ -93,6 +100,13 @@ export function HubPage() {
               />
               <Button type="submit">Search</Button>
             </Group>
+            {!wide && (
+              <Button variant="default" onClick={toggleFilters} aria-expanded={foldedOpen}>
+                {foldedOpen ? "Hide filters" : `Filters${active ? ` (${active} set)` : ""}`}
+              </Button>
+            )}
+            <Collapse expanded={wide || foldedOpen}>
+            <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
               <MultiSelect label="State" data={enumOptions(STATES, "state", facets)} value={filters.state} onChange={setList("state")} clearable />
               <MultiSelect label="Stage" data={enumOptions(STAGES, "stage", facets)} value={filters.stage} onChange={setList("stage")} clearable />
@@ -131,6 +145,8 @@ export function HubPage() {
                 Clear filters
               </Button>
             </Group>
+            </Stack>
+            </Collapse>
           </Stack>
         </form>
       </Paper>

@@ -30,9 +30,18 @@ function CommentText(props: { text: string }) {
   );
 }
 
+const EMPTY = new Set([null, undefined, "[]", '""']);
+
+/** A value as a person reads it: times as dates, JSON strings without their quotes. */
+function shown(field: string, value: string | null | undefined): string {
+  if (EMPTY.has(value)) return "none";
+  if (field.endsWith("At") && /^\d+$/.test(value ?? "")) return new Date(Number(value)).toLocaleString();
+  return (value ?? "").replace(/^"(.*)"$/, "$1");
+}
+
 function change(field: string, oldValue: string | null | undefined, newValue: string | null | undefined) {
-  if (oldValue == null) return `${field} → ${newValue ?? "none"}`;
-  return `${field}: ${oldValue} → ${newValue ?? "none"}`;
+  if (EMPTY.has(oldValue)) return `${field}: ${shown(field, newValue)}`;
+  return `${field}: ${shown(field, oldValue)} → ${shown(field, newValue)}`;
 }
 
 /** The incident's history, oldest first, with each comment where it was made. */
@@ -65,7 +74,10 @@ export function IncidentTimeline(props: { incident: Incident }) {
                 {comment && event.kind === "COMMENTED" ? (
                   <CommentView incidentUrn={incident.urn} comment={comment} />
                 ) : (
-                  event.changes.map((c) => (
+                  // A raise lists every field; the ones it left empty say nothing.
+                  event.changes
+                    .filter((c) => !(EMPTY.has(c.oldValue) && EMPTY.has(c.newValue)))
+                    .map((c) => (
                       <Text size="sm" key={c.field}>
                         {change(c.field, c.oldValue, c.newValue)}
                       </Text>
