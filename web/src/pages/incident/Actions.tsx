@@ -105,7 +105,7 @@ export function IncidentActions(props: { incident: Incident }) {
               placeholder="urn:li:corpuser:…"
               value={lead}
               onChange={(event) => setLead(event.currentTarget.value)}
-              style={{ flex: 1 }}
+              style={{ flex: 1, minWidth: 220 }}
             />
             <Button type="submit" variant="default">
               Set lead
