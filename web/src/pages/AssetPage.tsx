@@ -7,6 +7,7 @@ import { AssetLink, ErrorNotice, personName, words } from "../components/format"
 import { HealthBadge, HealthCauses } from "../components/Health";
 import { IncidentTable } from "../components/IncidentTable";
 import { LiveIndicator } from "../components/LiveIndicator";
+import { AssetChecks, BadgeEmbed } from "../components/Pending";
 import { graphql } from "../gql";
 import type { IncidentState } from "../gql/graphql";
 import { decodeUrn } from "../paths";
@@ -122,7 +123,9 @@ export function AssetPage(props: { segment: string }) {
                   Health
                 </Title>
                 <HealthCauses health={asset.health} />
+                <BadgeEmbed assetUrn={urn} />
               </Paper>
+              <AssetChecks assetUrn={urn} />
               <Paper withBorder p="md">
                 <Group justify="space-between" mb="xs">
                   <Title order={2} size="h4">

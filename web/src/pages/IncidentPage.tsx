@@ -15,6 +15,7 @@ import {
   words,
 } from "../components/format";
 import { LiveIndicator } from "../components/LiveIndicator";
+import { IncidentCheckResults } from "../components/Pending";
 import { decodeUrn } from "../paths";
 import { IncidentActions } from "./incident/Actions";
 import { FollowDocument, IncidentPageDocument, UnfollowDocument } from "./incident/documents";
@@ -159,7 +160,10 @@ export function IncidentPage(props: { segment: string }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <IncidentRelated urn={incident.urn} assetUrn={firstAsset} />
+          <Stack>
+            <IncidentCheckResults incidentUrn={incident.urn} />
+            <IncidentRelated urn={incident.urn} assetUrn={firstAsset} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>
