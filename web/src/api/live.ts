@@ -12,8 +12,10 @@ export function liveClient(token: string): Client {
   const created = createClient({
     url: `${scheme}//${location.host}/api/graphql`,
     connectionParams: { Authorization: `Bearer ${token}` },
+    // Reconnect after network trouble or a server restart, but not after the server refused
+    // the token (4403): that needs signing in again.
     retryAttempts: Infinity,
-    shouldRetry: () => true,
+    shouldRetry: (event) => !(typeof event === "object" && event !== null && "code" in event && event.code === 4403),
   });
   created.on("connected", () => {
     connected = true;
