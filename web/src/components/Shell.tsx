@@ -9,17 +9,17 @@ interface Section {
   label: string;
   href: string;
   active: (location: string) => boolean;
-  adminOnly?: boolean;
 }
 
 const SECTIONS: Section[] = [
   { label: "Incidents", href: paths.hub, active: (l) => l === "/" || l.startsWith("/incidents") },
   { label: "Search assets", href: paths.search, active: (l) => l.startsWith("/search") || l.startsWith("/assets") },
+  // Everyone manages their own tokens there; admins also see users and dead letters.
   { label: "Admin", href: paths.admin, active: (l) => l.startsWith("/admin") },
 ];
 
 export function Shell(props: { children: ReactNode }) {
-  const { me, isAdmin, signOut } = useSession();
+  const { me, signOut } = useSession();
   const [location] = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
   return (
@@ -51,7 +51,7 @@ export function Shell(props: { children: ReactNode }) {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Sections">
         <Stack gap={2}>
-          {SECTIONS.filter((s) => !s.adminOnly || isAdmin).map((section) => (
+          {SECTIONS.map((section) => (
             <NavLink
               key={section.href}
               component={Link}
