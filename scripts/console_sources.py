@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
-SHIPPED = ROOT / "incident_graph" / "api" / "static" / "console"
+SHIPPED = ROOT / "incident_graph" / "api" / "http" / "static" / "console"
 RECORD = "sources.sha256"
 SKIPPED = ({"node_modules"}, ("src", "gql"))
 
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
         if recorded != digest():
             print(
                 "the shipped console is stale: web/ changed since it was built; "
-                "run scripts/build-console and commit incident_graph/api/static/console",
+                "run scripts/build-console and commit incident_graph/api/http/static/console",
                 file=sys.stderr,
             )
             return 1

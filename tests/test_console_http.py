@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import Api
 
-from incident_graph.api.console import BUNDLE
+from incident_graph.api.http.console import BUNDLE
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDRESSES = (

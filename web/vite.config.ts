@@ -7,7 +7,7 @@ export default defineConfig({
   base: "/console/",
   plugins: [react()],
   build: {
-    outDir: process.env.CONSOLE_OUT_DIR ?? "../incident_graph/api/static/console",
+    outDir: process.env.CONSOLE_OUT_DIR ?? "../incident_graph/api/http/static/console",
     emptyOutDir: true,
     assetsDir: "assets",
     // The bundle is committed; source maps would double its size for no user.
