@@ -13,7 +13,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
 from incident_graph.api import build_schema
-from incident_graph.api.http import GraphQLView, LiveView, RequestGate, http_routes
+from incident_graph.api.http import (
+    GraphQLView,
+    LiveView,
+    RequestGate,
+    console_routes,
+    http_routes,
+)
 from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
@@ -105,6 +111,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
             Route("/metrics", metrics.endpoint),
             *http_routes(),
             *ingest_routes(),
+            *console_routes(),
         ],
         middleware=[Middleware(metrics.middleware), *_cors(settings)],
         lifespan=lifespan,

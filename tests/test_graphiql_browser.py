@@ -5,19 +5,32 @@ private schema it asks for a token before anything; a notification link opens it
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
-from browser import Page, chromium_or_skip, open_page
+import pytest_asyncio
+from browser import ARTIFACTS, Console, chromium
 from helpers import DATASET
+from playwright.async_api import Browser, Page, Request, expect
 from server_process import ServerProcess
 
-pytestmark = pytest.mark.slow
+# One browser for the module, on the module's event loop.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 TITLE = "Shown in GraphiQL"
+ALL_EDITORS = (
+    "Array.from(document.querySelectorAll('.CodeMirror')).map(e => e.CodeMirror.getValue())"
+)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
 
 
 def _raise_incident(server: ServerProcess, token: str) -> str:
@@ -33,129 +46,127 @@ def _raise_incident(server: ServerProcess, token: str) -> str:
     return str(response.json()["data"]["raiseIncident"])
 
 
-async def test_graphiql_runs_a_query_with_a_token(database_url: str, tmp_path: Path) -> None:
-    chromium = chromium_or_skip()
+def _start(database_url: str, tmp_path: Path) -> tuple[ServerProcess, str, str]:
     server = ServerProcess(database_url, tmp_path).start()
+    token = server.first_admin_token()
+    assert token is not None
+    return server, token, _raise_incident(server, token)
+
+
+async def _editors(page: Page) -> list[str]:
+    await page.wait_for_function(
+        f"{ALL_EDITORS}.some(t => t.includes('incident(urn: $urn)'))", timeout=20_000
+    )
+    return list(await page.evaluate(ALL_EDITORS))
+
+
+async def _result(page: Page) -> str:
+    result = page.locator(".result-window")
+    await expect(result).to_contain_text(TITLE, timeout=20_000)
+    return await result.inner_text()
+
+
+async def _use_token(page: Page, token: str) -> None:
+    await page.fill("#token-input", token)
+    await page.click("#token-use")
+
+
+async def test_graphiql_runs_a_query_with_a_token(
+    browser: Browser, database_url: str, tmp_path: Path
+) -> None:
+    server, token, urn = _start(database_url, tmp_path)
     try:
-        token = server.first_admin_token()
-        assert token is not None
-        urn = _raise_incident(server, token)
-        graphiql = f"{server.base_url}/api/graphiql"
+        page = await browser.new_page()
+        console = Console(page)
+        # GraphiQL keeps the Headers tab and the editor text in local storage; fill it from
+        # another page of the same origin, before GraphiQL first runs.
+        await page.goto(f"{server.base_url}/health")
+        headers = json.dumps({"Authorization": f"Bearer {token}"})
         query = 'query shown { incident(urn: "%s") { urn title } }' % urn
-        async with open_page(chromium, tmp_path / "profile") as page:
-            # GraphiQL 3 keeps the Headers tab and the editor text in local storage; fill it
-            # from another page of the same origin, before GraphiQL first runs.
-            await page.goto(f"{server.base_url}/health")
-            headers = json.dumps({"Authorization": f"Bearer {token}"})
-            await page.evaluate(
-                f"localStorage.setItem('graphiql:headers', {json.dumps(headers)});"
-                f"localStorage.setItem('graphiql:query', {json.dumps(query)});"
-            )
-            await page.goto(graphiql)
-            await page.wait_for("!!document.querySelector('.graphiql-execute-button')")
-            editor = await page.wait_for(
-                "document.querySelector('.graphiql-query-editor .CodeMirror')"
-                "?.CodeMirror.getValue()"
-            )
-            assert urn in editor
-            await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
-            result = await page.wait_for(
-                "(() => { const t = document.querySelector('.result-window')?.innerText || '';"
-                f" return t.includes({json.dumps(TITLE)}) && t; }})()"
-            )
-            assert urn in result
-            await page.screenshot(tmp_path / "graphiql.png")
-            # The schema loaded too (the docs explorer and autocompletion need it).
-            await page.wait_for("!document.querySelector('.graphiql-spinner')")
-            # No CSP violation, script error or failed request; GraphiQL's page declares an
-            # inline icon, so a favicon 404 can only come from the JSON page visited first.
-            errors = [e for e in page.console_errors() if not e.endswith("/favicon.ico")]
-            assert errors == []
-        assert (tmp_path / "graphiql.png").stat().st_size > 10_000
+        await page.evaluate(
+            "([h, q]) => { localStorage.setItem('graphiql:headers', h);"
+            " localStorage.setItem('graphiql:query', q); }",
+            [headers, query],
+        )
+        await page.goto(f"{server.base_url}/api/graphiql")
+        editor = page.locator(".graphiql-query-editor .CodeMirror")
+        await expect(editor).to_be_visible(timeout=20_000)
+        assert urn in await page.evaluate(
+            "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()"
+        )
+        await page.click(".graphiql-execute-button")
+        assert urn in await _result(page)
+        # The schema loaded too (the docs explorer and autocompletion need it).
+        await expect(page.locator(".graphiql-spinner")).to_have_count(0, timeout=20_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"graphiql-{database_url.split(':', maxsplit=1)[0]}.png"
+        await page.screenshot(path=shot)
+        assert shot.stat().st_size > 10_000
+        # No CSP violation, script error or failed request; GraphiQL's page declares an
+        # inline icon, so a favicon 404 can only come from the JSON page visited first.
+        assert [e for e in console.errors if not e.endswith("/favicon.ico")] == []
+        await page.close()
     finally:
         server.stop()
 
 
-ALL_EDITORS = (
-    "Array.from(document.querySelectorAll('.CodeMirror')).map(e => e.CodeMirror.getValue())"
-)
-RESULT = (
-    "(() => { const t = document.querySelector('.result-window')?.innerText || '';"
-    f" return t.includes({json.dumps(TITLE)}) && t; }})()"
-)
-
-
-async def _use_token(page: Page, token: str) -> None:
-    await page.evaluate(
-        f"document.getElementById('token-input').value = {json.dumps(token)};"
-        "document.getElementById('token-use').click()"
-    )
-
-
-def _graphql_requests(page: Page) -> list[dict[str, Any]]:
-    """Requests the page sent to /api/graphql, in order (from the DevTools Network events)."""
-    return [
-        e["params"]["request"]
-        for e in page.events
-        if e.get("method") == "Network.requestWillBeSent"
-        and e["params"]["request"]["url"].endswith("/api/graphql")
-        and e["params"]["request"]["method"] == "POST"
-    ]
-
-
 async def test_private_graphiql_asks_for_a_token_before_anything(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    browser: Browser, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    chromium = chromium_or_skip()
     monkeypatch.setenv("INCIDENT_GRAPH_PUBLIC_INTROSPECTION", "false")
-    server = ServerProcess(database_url, tmp_path).start()
+    server, token, urn = _start(database_url, tmp_path)
     try:
-        token = server.first_admin_token()
-        assert token is not None
-        urn = _raise_incident(server, token)
         link = f"{server.base_url}/api/graphiql?incident={quote(urn, safe='')}"
-        async with open_page(chromium, tmp_path / "profile") as page:
-            await page.send("Network.enable")
-            await page.goto(link)
-            await page.wait_for("!!document.getElementById('locked')")
-            assert await page.evaluate("!document.querySelector('.graphiql-container')")
+        page = await browser.new_page()
+        console = Console(page)
+        sent: list[Request] = []
+        page.on(
+            "request",
+            lambda r: (
+                sent.append(r) if r.url.endswith("/api/graphql") and r.method == "POST" else None
+            ),
+        )
+        await page.goto(link)
+        await expect(page.locator("#locked")).to_be_visible()
+        await expect(page.locator(".graphiql-container")).to_have_count(0)
 
-            await _use_token(page, "igt_not-a-real-token")
-            reason = await page.wait_for("document.getElementById('locked-reason')?.innerText")
-            assert reason.startswith("UNAUTHENTICATED: the bearer token is not valid")
-            assert await page.evaluate("!document.querySelector('.graphiql-container')")
-            assert await page.evaluate("sessionStorage.length") == 0
+        await _use_token(page, "igt_not-a-real-token")
+        reason = page.locator("#locked-reason")
+        await expect(reason).to_contain_text("UNAUTHENTICATED: the bearer token is not valid")
+        assert (await reason.inner_text()).startswith(
+            "UNAUTHENTICATED: the bearer token is not valid"
+        )
+        await expect(page.locator(".graphiql-container")).to_have_count(0)
+        assert await page.evaluate("sessionStorage.length") == 0
 
-            await _use_token(page, token)
-            await page.wait_for("!!document.querySelector('.graphiql-execute-button')")
-            status = await page.evaluate("document.getElementById('token-status').innerText")
-            assert status == "signed in as urn:li:corpuser:admin (ADMIN)"
-            # The link's incident is ready in the editor, its URN in the variables.
-            editors = await page.wait_for(
-                f"(() => {{ const v = {ALL_EDITORS};"
-                " return v.some(t => t.includes('incident(urn: $urn)')) && v; })()"
-            )
-            assert {"urn": urn} in [json.loads(t) for t in editors if t.strip().startswith("{")]
-            await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
-            assert urn in await page.wait_for(RESULT)
-            await page.wait_for("!document.querySelector('.graphiql-spinner')")
+        await _use_token(page, token)
+        await expect(page.locator(".graphiql-execute-button")).to_be_visible(timeout=20_000)
+        await expect(page.locator("#token-status")).to_have_text(
+            "signed in as urn:li:corpuser:admin (ADMIN)"
+        )
+        # The link's incident is ready in the editor, its URN in the variables.
+        editors = await _editors(page)
+        assert {"urn": urn} in [json.loads(t) for t in editors if t.strip().startswith("{")]
+        await page.click(".graphiql-execute-button")
+        assert urn in await _result(page)
+        await expect(page.locator(".graphiql-spinner")).to_have_count(0, timeout=20_000)
 
-            # The token lives in this tab's sessionStorage only, never in localStorage.
-            assert await page.evaluate("sessionStorage.getItem('incident-graph:token')") == token
-            assert token not in await page.evaluate("JSON.stringify(localStorage)")
-            # Nothing went to the API before a token, the bad one was refused, and every
-            # request from then on (introspection included) carried the accepted token.
-            sent = _graphql_requests(page)
-            assert "whoAmI" in sent[0]["postData"]
-            assert sent[0]["headers"]["Authorization"] == "Bearer igt_not-a-real-token"
-            assert all(r["headers"].get("Authorization") == f"Bearer {token}" for r in sent[1:])
-            assert any("IntrospectionQuery" in r.get("postData", "") for r in sent[1:])
+        # The token lives in this tab's sessionStorage only, never in localStorage.
+        assert await page.evaluate("sessionStorage.getItem('incident-graph:token')") == token
+        assert token not in await page.evaluate("JSON.stringify(localStorage)")
+        # Nothing went to the API before a token, the bad one was refused, and every
+        # request from then on (introspection included) carried the accepted token.
+        headers: list[dict[str, Any]] = [await r.all_headers() for r in sent]
+        assert "whoAmI" in (sent[0].post_data or "")
+        assert headers[0]["authorization"] == "Bearer igt_not-a-real-token"
+        assert all(h.get("authorization") == f"Bearer {token}" for h in headers[1:])
+        assert any("IntrospectionQuery" in (r.post_data or "") for r in sent[1:])
 
-            # Opened again in the same tab, the page signs in by itself.
-            await page.goto(link)
-            await page.wait_for("!!document.querySelector('.graphiql-execute-button')")
-            errors = [e for e in page.console_errors() if "status of 401" not in e]
-            assert errors == []
+        # Opened again in the same tab, the page signs in by itself.
+        await page.goto(link)
+        await expect(page.locator(".graphiql-execute-button")).to_be_visible(timeout=20_000)
+        assert [e for e in console.errors if "status of 401" not in e] == []
+        await page.close()
 
         # The server saw one refusal: the bad token, never a tokenless request.
         audit = httpx.post(
@@ -170,28 +181,23 @@ async def test_private_graphiql_asks_for_a_token_before_anything(
         server.stop()
 
 
-async def test_a_notification_link_opens_its_incident(database_url: str, tmp_path: Path) -> None:
+async def test_a_notification_link_opens_its_incident(
+    browser: Browser, database_url: str, tmp_path: Path
+) -> None:
     """Public schema: GraphiQL starts at once; the link's query runs with the bar's token."""
-    chromium = chromium_or_skip()
-    server = ServerProcess(database_url, tmp_path).start()
+    server, token, urn = _start(database_url, tmp_path)
     try:
-        token = server.first_admin_token()
-        assert token is not None
-        urn = _raise_incident(server, token)
-        async with open_page(chromium, tmp_path / "profile") as page:
-            await page.goto(f"{server.base_url}/api/graphiql?incident={quote(urn, safe='')}")
-            await page.wait_for("!!document.querySelector('.graphiql-execute-button')")
-            editors = await page.wait_for(
-                f"(() => {{ const v = {ALL_EDITORS};"
-                " return v.some(t => t.includes('incident(urn: $urn)')) && v; })()"
-            )
-            assert {"urn": urn} in [json.loads(t) for t in editors if t.strip().startswith("{")]
-            await _use_token(page, token)
-            await page.wait_for(
-                "document.getElementById('token-status').innerText.startsWith('signed in')"
-            )
-            await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
-            assert urn in await page.wait_for(RESULT)
-            assert page.console_errors() == []
+        page = await browser.new_page()
+        console = Console(page)
+        await page.goto(f"{server.base_url}/api/graphiql?incident={quote(urn, safe='')}")
+        await expect(page.locator(".graphiql-execute-button")).to_be_visible(timeout=20_000)
+        editors = await _editors(page)
+        assert {"urn": urn} in [json.loads(t) for t in editors if t.strip().startswith("{")]
+        await _use_token(page, token)
+        await expect(page.locator("#token-status")).to_contain_text("signed in")
+        await page.click(".graphiql-execute-button")
+        assert urn in await _result(page)
+        assert console.errors == []
+        await page.close()
     finally:
         server.stop()

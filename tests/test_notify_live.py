@@ -36,9 +36,17 @@ async def open_socket(server: ServerProcess, token: str | None) -> ClientConnect
     return ws
 
 
+async def text_message(ws: ClientConnection) -> dict[str, Any]:
+    """The next message; graphql-transport-ws sends text frames (a browser client cannot parse
+    a binary one), which the websockets client returns as str."""
+    frame = await asyncio.wait_for(ws.recv(), 30)
+    assert isinstance(frame, str), f"a binary frame: {frame!r}"
+    return json.loads(frame)  # type: ignore[no-any-return]
+
+
 async def next_event(ws: ClientConnection) -> dict[str, Any]:
     while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        message = await text_message(ws)
         if message["type"] == "next":
             return message["payload"]["data"]["incidentEvents"]  # type: ignore[no-any-return]
         assert message["type"] in {"ping", "pong"}, message
@@ -83,7 +91,7 @@ async def test_incident_events_reach_subscribers(
             assert closed.value.rcvd.code == 4403
 
         async with await open_socket(listening, token) as ws:
-            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            assert (await text_message(ws))["type"] == "connection_ack"
             await ws.send(
                 json.dumps(
                     {

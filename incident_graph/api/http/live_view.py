@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -76,3 +77,8 @@ class LiveView(GraphQLView):
         except InvalidTokenError as exc:
             await self._refusals.record(gate_attempt(scope, exc.refused, operation=OPERATION))
             raise ConnectionRejectionError from exc
+
+    def encode_json(self, data: object) -> str:  # type: ignore[override]
+        # strawberry sends a str as a text frame and bytes as a binary one; graphql-transport-ws
+        # clients (the standard graphql-ws in a browser among them) parse text frames only.
+        return orjson.dumps(data).decode()
