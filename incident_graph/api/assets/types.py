@@ -64,7 +64,7 @@ class DataAsset(Entity):
         found = await info.context.loaders.assets.incident_page.load(key)
         return EntityIncidentsResult(
             start=window.start,
-            count=len(found.incidents),
+            count=window.count,
             total=found.total,
             incidents=[Incident.from_row(r) for r in found.incidents],
         )
