@@ -230,6 +230,16 @@ async def test_full_datahub_raise_input(api: Api) -> None:
         "type": "ASSERTION_FAILURE",
         "source": {"urn": "urn:li:assertion:abc123", "type": "ASSERTION"},
     }
+    # DataHub's incidents smoke test selects the assertion's info; no checks are kept here yet.
+    source = await api.gql(
+        "query($u: String!) { incident(urn: $u) { source { source {"
+        " ... on Assertion { urn info { type description } } } } } }",
+        {"u": urn},
+    )
+    assert source["incident"]["source"]["source"] == {
+        "urn": "urn:li:assertion:abc123",
+        "info": None,
+    }
     assert incident["created"]["actor"] == "urn:li:corpuser:editor-user"
     for entity, asset in (("dashboard", dashboard), ("dataJob", job)):
         page = await api.asset_incidents(asset, entity=entity)

@@ -79,6 +79,17 @@ class EntityType(Enum):
     OTHER = "OTHER"
 
 
+@strawberry.enum(description="What an assertion checks (DataHub's AssertionType).")
+class AssertionType(Enum):
+    DATASET = "DATASET"
+    FRESHNESS = "FRESHNESS"
+    VOLUME = "VOLUME"
+    SQL = "SQL"
+    FIELD = "FIELD"
+    DATA_SCHEMA = "DATA_SCHEMA"
+    CUSTOM = "CUSTOM"
+
+
 @strawberry.enum
 class HealthStatus(Enum):
     PASS = "PASS"  # noqa: S105 - a health status, not a password
@@ -109,6 +120,7 @@ class FilterOperator(Enum):
 
 __all__ = [
     "LIVE_NOTIFY_KIND",
+    "AssertionType",
     "DeliveryStatus",
     "DestinationKind",
     "EntityType",
