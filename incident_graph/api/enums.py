@@ -77,6 +77,10 @@ class EntityType(Enum):
     DATA_PLATFORM = "DATA_PLATFORM"
     TAG = "TAG"
     OTHER = "OTHER"
+    # DataHub's kinds this server does not keep (fields of these types answer null).
+    GLOSSARY_TERM = "GLOSSARY_TERM"
+    DOMAIN = "DOMAIN"
+    CONTAINER = "CONTAINER"
 
 
 @strawberry.enum(description="What an assertion checks (DataHub's AssertionType).")
