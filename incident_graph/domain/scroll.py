@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from typing import Final
 
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.paging import MAX_COUNT
 from incident_graph.domain.search import NUM_ACTIVE_INCIDENTS, RELEVANCE, Sort
 
 ScrollValue = int | str
+# DataHub's scroll page size when none is given.
+DEFAULT_COUNT: Final = 10
 
 # The type each sort key's value has.
 _KEY_TYPES: Final[dict[str, type[int | str]]] = {
@@ -29,6 +32,15 @@ _KEY_TYPES: Final[dict[str, type[int | str]]] = {
 # Far above any id this server makes (the URN and name are at most 1,000 characters each).
 MAX_SCROLL_ID: Final = 8192
 _NOT_OURS: Final = "scrollId is not one this server gave out; start again without scrollId"
+
+
+def page_size(count: int | None) -> int:
+    """A scroll page's size. DataHub caps it at its configured limit rather than refusing it
+    (its SDK asks for 5,000): paging goes on by scroll id, so a smaller page only means more."""
+    count = DEFAULT_COUNT if count is None else count
+    if count < 1:
+        raise BadUserInputError(f"count must be at least 1, got {count}", field="count")
+    return min(count, MAX_COUNT)
 
 
 def encode(keys: tuple[Sort, ...], values: Sequence[ScrollValue]) -> str:
@@ -64,4 +76,4 @@ def decode(scroll_id: str, keys: tuple[Sort, ...]) -> tuple[ScrollValue, ...]:
     return tuple(values)
 
 
-__all__ = ["MAX_SCROLL_ID", "ScrollValue", "decode", "encode"]
+__all__ = ["DEFAULT_COUNT", "MAX_SCROLL_ID", "ScrollValue", "decode", "encode", "page_size"]

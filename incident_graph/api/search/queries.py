@@ -28,8 +28,7 @@ from incident_graph.api.search.types import (
 from incident_graph.api.selection import selects
 from incident_graph.domain import incident_search as rules
 from incident_graph.domain import scroll
-from incident_graph.domain.errors import BadUserInputError
-from incident_graph.domain.paging import MAX_COUNT, page
+from incident_graph.domain.paging import page
 from incident_graph.store import incident_search as incident_search_store
 from incident_graph.store import search as search_store
 
@@ -40,21 +39,10 @@ _INCIDENT_FACET_NAMES: Final = {
     incident_search_store.TYPE: "Type",
     incident_search_store.PLATFORM: "Platform",
 }
-# DataHub's scroll page size when none is given.
-SCROLL_COUNT: Final = 10
 
 
 def _values(items: Sequence[StrEnum] | None) -> list[str] | None:
     return None if items is None else [i.value for i in items]
-
-
-def _scroll_count(count: int | None) -> int:
-    """DataHub caps a scroll page at its configured limit rather than refusing it (its SDK
-    asks for 5,000); paging goes on by nextScrollId, so a smaller page only means more of them."""
-    count = SCROLL_COUNT if count is None else count
-    if count < 1:
-        raise BadUserInputError(f"count must be at least 1, got {count}", field="count")
-    return min(count, MAX_COUNT)
 
 
 @strawberry.type
@@ -99,7 +87,7 @@ class AssetSearchQueries:
     async def scroll_across_entities(
         self, info: Info, input: ScrollAcrossEntitiesInput
     ) -> ScrollResults | None:
-        count = _scroll_count(input.count)
+        count = scroll.page_size(input.count)
         request = build_request(
             query=input.query,
             types=input.types,

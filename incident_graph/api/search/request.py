@@ -4,6 +4,7 @@ turned into the domain's AssetSearch, the facets asked for, and the answers' par
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from incident_graph import urns
 from incident_graph.api.access.types import actor_entity
@@ -26,6 +27,12 @@ from incident_graph.api.search.types import (
 )
 from incident_graph.domain.errors import BadUserInputError, NotFoundError
 from incident_graph.domain.search import (
+    ACTIVE_INCIDENT_PRIORITIES,
+    ACTIVE_INCIDENT_TYPES,
+    ENTITY_TYPE,
+    HAS_ACTIVE_INCIDENTS,
+    HAS_RESOLVED_INCIDENTS,
+    NUM_ACTIVE_INCIDENTS,
     OWNERS,
     PLATFORM,
     TAGS,
@@ -39,16 +46,16 @@ from incident_graph.domain.search import (
 )
 from incident_graph.store.tables import Asset
 
-_FACET_NAMES = {
-    "hasActiveIncidents": "Has Active Incidents",
-    "hasResolvedIncidents": "Has Resolved Incidents",
-    "numActiveIncidents": "Active Incidents",
-    "activeIncidentTypes": "Active Incident Types",
-    "activeIncidentPriorities": "Active Incident Priorities",
-    "_entityType": "Type",
-    "platform": "Platform",
-    "owners": "Owners",
-    "tags": "Tags",
+_FACET_NAMES: Final = {
+    HAS_ACTIVE_INCIDENTS: "Has Active Incidents",
+    HAS_RESOLVED_INCIDENTS: "Has Resolved Incidents",
+    NUM_ACTIVE_INCIDENTS: "Active Incidents",
+    ACTIVE_INCIDENT_TYPES: "Active Incident Types",
+    ACTIVE_INCIDENT_PRIORITIES: "Active Incident Priorities",
+    ENTITY_TYPE: "Type",
+    PLATFORM: "Platform",
+    OWNERS: "Owners",
+    TAGS: "Tags",
 }
 
 
