@@ -135,6 +135,14 @@ def parse_asset_urn(urn: str) -> AssetUrn:
     return AssetUrn(urn=urn, entity=entity, platform=platform, name=name)
 
 
+def data_flow_of(job_urn: str) -> str | None:
+    """The dataFlow URN a dataJob URN names as its first key part, if it has DataHub's shape."""
+    parts = split_tuple(_entity_and_key(job_urn)[1])
+    if parts and len(parts) == 2 and entity_of(parts[0]) == "dataFlow":
+        return parts[0]
+    return None
+
+
 def parse_actor_urn(urn: str) -> str:
     """Validate a corpuser or corpGroup URN and return its entity type name."""
     _check_text(urn)

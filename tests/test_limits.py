@@ -59,6 +59,18 @@ async def test_introspection_fields_do_not_count_towards_depth(api: Api) -> None
     assert data["__schema"]["queryType"]["name"] == "Query"
 
 
+async def test_empty_selection_sets_are_measured_not_refused(api: Api) -> None:
+    # graphql-core accepts them; DataHub's CLI sends `... on T {}` once it strips the fields of T
+    # a server lacks. The limits still apply to everything around them.
+    query = '{ dataset(urn: "%s") { urn } entity(urn: "%s") { urn ... on Incident {} } }'
+    assert await api.gql(query % (DATASET, DATASET)) == {"dataset": None, "entity": None}
+    beside = '{ entity(urn: "%s") { ... on Incident {} } ' % DATASET
+    response = await api.post(beside + deep_query(16).removeprefix("{ "))
+    [error] = response.json()["errors"]
+    _assert_limit_refusal(error, "depth", "MAX_QUERY_DEPTH")
+    assert "depth limit is 15" in error["message"]
+
+
 async def test_depth_limit_is_configurable(
     api_with: Callable[..., AbstractAsyncContextManager[Api]],
 ) -> None:

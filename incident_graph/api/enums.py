@@ -77,6 +77,21 @@ class EntityType(Enum):
     DATA_PLATFORM = "DATA_PLATFORM"
     TAG = "TAG"
     OTHER = "OTHER"
+    # DataHub's kinds this server does not keep (fields of these types answer null).
+    GLOSSARY_TERM = "GLOSSARY_TERM"
+    DOMAIN = "DOMAIN"
+    CONTAINER = "CONTAINER"
+
+
+@strawberry.enum(description="What an assertion checks (DataHub's AssertionType).")
+class AssertionType(Enum):
+    DATASET = "DATASET"
+    FRESHNESS = "FRESHNESS"
+    VOLUME = "VOLUME"
+    SQL = "SQL"
+    FIELD = "FIELD"
+    DATA_SCHEMA = "DATA_SCHEMA"
+    CUSTOM = "CUSTOM"
 
 
 @strawberry.enum
@@ -109,6 +124,7 @@ class FilterOperator(Enum):
 
 __all__ = [
     "LIVE_NOTIFY_KIND",
+    "AssertionType",
     "DeliveryStatus",
     "DestinationKind",
     "EntityType",

@@ -20,6 +20,11 @@ ENTITY_TYPE: Final = "_entityType"
 PLATFORM: Final = "platform"
 OWNERS: Final = "owners"
 TAGS: Final = "tags"
+# Soft-deleted (DataHub's status.removed). DataHub's SDK and CLI send removed != true with every
+# search, and DataHub leaves soft-deleted entities out unless a filter on it says otherwise.
+REMOVED: Final = "removed"
+# DataHub's keyword subfield of platform, which its SDK and CLI filter on.
+PLATFORM_KEYWORD: Final = "platform.keyword"
 KNOWN_FIELDS: Final = (
     HAS_ACTIVE_INCIDENTS,
     NUM_ACTIVE_INCIDENTS,
@@ -28,9 +33,12 @@ KNOWN_FIELDS: Final = (
     HAS_RESOLVED_INCIDENTS,
     ENTITY_TYPE,
     PLATFORM,
+    PLATFORM_KEYWORD,
     OWNERS,
     TAGS,
+    REMOVED,
 )
+_ALIASES: Final = {PLATFORM_KEYWORD: PLATFORM}
 EQUALITY: Final = ("EQUAL", "IN")
 COMPARISONS: Final = (
     "EQUAL",
@@ -40,6 +48,11 @@ COMPARISONS: Final = (
     "LESS_THAN_OR_EQUAL_TO",
 )
 SORT_FIELDS: Final = ("name", "urn", NUM_ACTIVE_INCIDENTS)
+# Without a sort, a text query orders by how well each asset matched (then by URN).
+RELEVANCE: Final = "relevance"
+# How many values each facet lists when the caller does not say (DataHub's default too).
+DEFAULT_FACET_VALUES: Final = 20
+MAX_FACET_VALUES: Final = 1000
 _BOOLEANS: Final = ("true", "false")
 
 
@@ -64,6 +77,39 @@ class RawCriterion:
 class Sort:
     field: str
     descending: bool
+
+    @property
+    def token(self) -> str:
+        """The key as a scroll id names it: the field, "-" first when descending."""
+        return f"-{self.field}" if self.descending else self.field
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSearch:
+    """One search over assets, checked: the text, types, filters and order the store runs."""
+
+    text: str
+    entity_types: tuple[str, ...]  # empty: every asset type
+    groups: tuple[tuple[Criterion, ...], ...]
+    sorts: tuple[Sort, ...]  # empty: relevance
+    hide_removed: bool
+
+    @property
+    def keys(self) -> tuple[Sort, ...]:
+        """The full order, ending with the URN so that it is total (scrolling relies on it)."""
+        if self.sorts:
+            first = self.sorts
+        elif matches_everything(self.text):
+            first = ()
+        else:
+            first = (Sort(field=RELEVANCE, descending=False),)
+        urn_sorted = any(s.field == "urn" for s in first)
+        return first if urn_sorted else (*first, Sort(field="urn", descending=False))
+
+
+def matches_everything(text: str) -> bool:
+    """An empty query and "*" match every asset, unranked."""
+    return text.strip() in {"", "*"}
 
 
 def _booleans(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -118,6 +164,7 @@ _CHECKS: Final[dict[str, Callable[[str, tuple[str, ...]], tuple[str, ...]]]] = {
     PLATFORM: _platforms,
     OWNERS: _actors,
     TAGS: _tags,
+    REMOVED: _booleans,
 }
 
 
@@ -136,9 +183,10 @@ def _criterion(raw: RawCriterion) -> Criterion:
     values = tuple(raw.values or ([] if raw.value is None else [raw.value]))
     if not values:
         raise BadUserInputError(f"filter on {raw.field!r} needs at least one value in values")
+    field = _ALIASES.get(raw.field, raw.field)
     return Criterion(
-        field=raw.field,
-        values=_CHECKS[raw.field](raw.field, values),
+        field=field,
+        values=_CHECKS[field](raw.field, values),
         negated=bool(raw.negated),
         condition=condition,
     )
@@ -155,12 +203,52 @@ def build_filter_groups(
     return tuple(groups)
 
 
-def build_sort(field: str | None, order: str | None) -> Sort | None:
-    """DataHub's sortCriterion: a field and ASCENDING/DESCENDING; None keeps relevance order."""
-    if field is None:
-        return None
-    if field not in SORT_FIELDS:
+def build_sorts(criteria: list[tuple[str, str]]) -> tuple[Sort, ...]:
+    """DataHub's sort criteria, in order: each a field and ASCENDING or DESCENDING."""
+    sorts: list[Sort] = []
+    for field, order in criteria:
+        if field not in SORT_FIELDS:
+            raise BadUserInputError(
+                f"cannot sort by {field!r}; sortable fields: {', '.join(SORT_FIELDS)}"
+            )
+        if any(s.field == field for s in sorts):
+            raise BadUserInputError(f"sort criteria name {field!r} more than once")
+        sorts.append(Sort(field=field, descending=order == "DESCENDING"))
+    return tuple(sorts)
+
+
+def build_asset_search(
+    *,
+    text: str,
+    entity_types: list[str],
+    groups: tuple[tuple[Criterion, ...], ...],
+    sorts: tuple[Sort, ...],
+    include_soft_deleted: bool,
+) -> AssetSearch:
+    """The search to run. As in DataHub, soft-deleted assets are left out unless the caller
+    asks for them (includeSoftDeleted) or filters on `removed` itself."""
+    unsupported = [t for t in entity_types if t not in urns.ASSET_ENTITY_TYPES.values()]
+    if unsupported:
         raise BadUserInputError(
-            f"cannot sort by {field!r}; sortable fields: {', '.join(SORT_FIELDS)}"
+            f"searches cover data assets; {unsupported[0]} is not one", field="types"
         )
-    return Sort(field=field, descending=order == "DESCENDING")
+    filters_removed = any(c.field == REMOVED for group in groups for c in group)
+    return AssetSearch(
+        text=text,
+        entity_types=tuple(entity_types),
+        groups=groups,
+        sorts=sorts,
+        hide_removed=not (include_soft_deleted or filters_removed),
+    )
+
+
+def facet_values(max_agg_values: int | None) -> int:
+    """How many values each facet lists: DataHub's maxAggValues, 20 when not given."""
+    if max_agg_values is None:
+        return DEFAULT_FACET_VALUES
+    if not 0 <= max_agg_values <= MAX_FACET_VALUES:
+        raise BadUserInputError(
+            f"maxAggValues must be between 0 and {MAX_FACET_VALUES}, got {max_agg_values}",
+            field="searchFlags",
+        )
+    return max_agg_values

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import IncidentState
+from incident_graph.domain.scroll import ScrollValue
 from incident_graph.domain.search import (
     ACTIVE_INCIDENT_PRIORITIES,
     ACTIVE_INCIDENT_TYPES,
@@ -20,14 +21,15 @@ from incident_graph.domain.search import (
     NUM_ACTIVE_INCIDENTS,
     OWNERS,
     PLATFORM,
+    RELEVANCE,
+    REMOVED,
     TAGS,
+    AssetSearch,
     Criterion,
-    Sort,
+    matches_everything,
 )
 from incident_graph.store.tables import Asset, AssetOwner, AssetTag, Incident, IncidentAsset
 
-# How many values a facet lists (the most frequent first).
-FACET_LIMIT: Final = 20
 _COMPARE: Final[dict[str, Callable[[Any, Any], ColumnElement[bool]]]] = {
     "EQUAL": operator.eq,
     "GREATER_THAN": operator.gt,
@@ -42,6 +44,15 @@ class AssetHits:
     total: int
     assets: list[Asset]
     facets: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetScroll:
+    total: int
+    assets: list[Asset]
+    facets: dict[str, dict[str, int]]
+    # The sort keys of the last asset when more follow; None at the end.
+    last_keys: tuple[ScrollValue, ...] | None
 
 
 def _with_state(state: IncidentState) -> ColumnElement[bool]:
@@ -64,29 +75,26 @@ def _boolean(values: tuple[str, ...], when_true: ColumnElement[bool]) -> ColumnE
     return when_true if wanted == {"true"} else ~when_true
 
 
+# Each filter field's condition, from the (already checked) criterion; the domain refuses
+# unknown fields before they get here.
+_CONDITIONS: Final[dict[str, Callable[[Criterion], ColumnElement[bool]]]] = {
+    HAS_ACTIVE_INCIDENTS: lambda c: _boolean(c.values, Asset.active_count > 0),
+    HAS_RESOLVED_INCIDENTS: lambda c: _boolean(c.values, _with_state(IncidentState.RESOLVED)),
+    NUM_ACTIVE_INCIDENTS: lambda c: _COMPARE[c.condition](Asset.active_count, int(c.values[0])),
+    ACTIVE_INCIDENT_TYPES: lambda c: _active_with(Incident.incident_type, c.values),
+    ACTIVE_INCIDENT_PRIORITIES: lambda c: _active_with(Incident.priority, c.values),
+    ENTITY_TYPE: lambda c: Asset.entity_type.in_(c.values),
+    PLATFORM: lambda c: Asset.platform.in_(c.values),
+    OWNERS: lambda c: exists().where(
+        AssetOwner.asset_id == Asset.id, AssetOwner.owner_urn.in_(c.values)
+    ),
+    TAGS: lambda c: exists().where(AssetTag.asset_id == Asset.id, AssetTag.tag.in_(c.values)),
+    REMOVED: lambda c: _boolean(c.values, Asset.deleted_ms.isnot(None)),
+}
+
+
 def _condition(criterion: Criterion) -> ColumnElement[bool]:
-    field, values = criterion.field, criterion.values
-    cond: ColumnElement[bool]
-    if field == HAS_ACTIVE_INCIDENTS:
-        cond = _boolean(values, Asset.active_count > 0)
-    elif field == HAS_RESOLVED_INCIDENTS:
-        cond = _boolean(values, _with_state(IncidentState.RESOLVED))
-    elif field == NUM_ACTIVE_INCIDENTS:
-        cond = _COMPARE[criterion.condition](Asset.active_count, int(values[0]))
-    elif field == ACTIVE_INCIDENT_TYPES:
-        cond = _active_with(Incident.incident_type, values)
-    elif field == ACTIVE_INCIDENT_PRIORITIES:
-        cond = _active_with(Incident.priority, values)
-    elif field == ENTITY_TYPE:
-        cond = Asset.entity_type.in_(values)
-    elif field == PLATFORM:
-        cond = Asset.platform.in_(values)
-    elif field == OWNERS:
-        cond = exists().where(AssetOwner.asset_id == Asset.id, AssetOwner.owner_urn.in_(values))
-    elif field == TAGS:
-        cond = exists().where(AssetTag.asset_id == Asset.id, AssetTag.tag.in_(values))
-    else:  # the domain rejects unknown fields before they get here
-        raise ValueError(field)
+    cond = _CONDITIONS[criterion.field](criterion)
     return ~cond if criterion.negated else cond
 
 
@@ -96,10 +104,9 @@ def _escape_like(text: str) -> str:
 
 def _text_match(query: str) -> tuple[list[ColumnElement[bool]], ColumnElement[Any]]:
     """Conditions and a rank for a text query: exact name, then prefix, then contains."""
-    text = query.strip()
-    if not text or text == "*":
+    if matches_everything(query):
         return [], literal(0)
-    needle = text.lower()
+    needle = query.strip().lower()
     pattern = f"%{_escape_like(needle)}%"
     name, urn = func.lower(Asset.name), func.lower(Asset.urn)
     description = func.lower(func.coalesce(Asset.description, ""))
@@ -117,35 +124,55 @@ def _text_match(query: str) -> tuple[list[ColumnElement[bool]], ColumnElement[An
     return [matches], rank
 
 
-def _order(sort: Sort | None, rank: ColumnElement[Any]) -> list[Any]:
-    if sort is None:
-        return [rank, Asset.urn]
-    key: Any = {"name": Asset.name, "urn": Asset.urn}.get(sort.field, Asset.active_count)
-    return [key.desc() if sort.descending else key.asc(), Asset.urn]
+def _where(search: AssetSearch) -> tuple[ColumnElement[bool], list[tuple[Any, bool]]]:
+    """What matches, and the order: each sort key's expression and whether it descends."""
+    text_conditions, rank = _text_match(search.text)
+    # A hard-deleted asset keeps only its key, for its incidents; it is never found.
+    conditions: list[ColumnElement[bool]] = [
+        Asset.deleted_ms.is_(None)
+        if search.hide_removed
+        else or_(Asset.deleted_ms.is_(None), Asset.updated_ms.isnot(None)),
+        *text_conditions,
+    ]
+    if search.entity_types:
+        conditions.append(Asset.entity_type.in_(search.entity_types))
+    if search.groups:
+        conditions.append(
+            or_(*(and_(*(_condition(c) for c in g)) if g else true() for g in search.groups))
+        )
+    columns: dict[str, Any] = {
+        RELEVANCE: rank,
+        "name": Asset.name,
+        "urn": Asset.urn,
+        NUM_ACTIVE_INCIDENTS: Asset.active_count,
+    }
+    return and_(*conditions), [(columns[k.field], k.descending) for k in search.keys]
+
+
+def _after(keys: list[tuple[Any, bool]], values: tuple[ScrollValue, ...]) -> ColumnElement[bool]:
+    """Rows after `values` in the order `keys` (a lexicographic comparison, key by key)."""
+    later: list[ColumnElement[bool]] = []
+    for i, (column, descending) in enumerate(keys):
+        same = [keys[j][0] == values[j] for j in range(i)]
+        later.append(and_(*same, column < values[i] if descending else column > values[i]))
+    return or_(*later)
+
+
+def _ordered(keys: list[tuple[Any, bool]]) -> list[Any]:
+    return [column.desc() if descending else column.asc() for column, descending in keys]
 
 
 async def search_assets(
     session: AsyncSession,
     *,
-    query: str,
-    entity_types: Sequence[str] | None,
-    groups: tuple[tuple[Criterion, ...], ...],
+    search: AssetSearch,
     start: int,
     count: int,
-    sort: Sort | None = None,
-    facets: bool = True,
+    facet_values: int | None,
 ) -> AssetHits:
-    """Assets matching the text query, types and filters, with the total."""
-    text_conditions, rank = _text_match(query)
-    conditions: list[ColumnElement[bool]] = [Asset.deleted_ms.is_(None), *text_conditions]
-    if entity_types:
-        conditions.append(Asset.entity_type.in_(entity_types))
-    if groups:
-        conditions.append(
-            or_(*(and_(*(_condition(c) for c in g)) if g else true() for g in groups))
-        )
-    where = and_(*conditions)
-
+    """A page of the assets `search` matches, with the total; facets (each listing up to
+    `facet_values` values) unless that is None."""
+    where, keys = _where(search)
     # The total rides along as an uncorrelated scalar subquery: computed once, and unlike a
     # window count it lets the database stop reading at the page's last row.
     counted = select(func.count()).select_from(Asset).where(where).scalar_subquery()
@@ -156,7 +183,7 @@ async def search_assets(
             await session.execute(
                 select(Asset, counted.label("total"))
                 .where(where)
-                .order_by(*_order(sort, rank))
+                .order_by(*_ordered(keys))
                 .offset(start)
                 .limit(count)
             )
@@ -166,18 +193,61 @@ async def search_assets(
     if not assets:  # an empty page (or count 0) still owes the caller the total
         total = int((await session.execute(select(counted))).scalar_one())
     return AssetHits(
-        total=total,
-        assets=assets,
-        facets=await _facets(session, where) if facets and total else _empty_facets(facets),
+        total=total, assets=assets, facets=await _facets_of(session, where, total, facet_values)
     )
 
 
-def _empty_facets(wanted: bool) -> dict[str, dict[str, int]]:
-    return {HAS_ACTIVE_INCIDENTS: {"true": 0, "false": 0}} if wanted else {}
+async def scroll_assets(
+    session: AsyncSession,
+    *,
+    search: AssetSearch,
+    after: tuple[ScrollValue, ...] | None,
+    count: int,
+    facet_values: int | None,
+) -> AssetScroll:
+    """Up to `count` assets `search` matches that come after the sort keys `after` (from the
+    start when None), with the total of all matches and facets as search_assets gives them."""
+    where, keys = _where(search)
+    counted = select(func.count()).select_from(Asset).where(where).scalar_subquery()
+    page = where if after is None else and_(where, _after(keys, after))
+    # One row more than asked: whether it exists says whether another page follows.
+    rows = (
+        await session.execute(
+            select(Asset, counted.label("total"), *(column for column, _ in keys))
+            .where(page)
+            .order_by(*_ordered(keys))
+            .limit(count + 1)
+        )
+    ).all()
+    kept = rows[:count]
+    total = int(rows[0][1]) if rows else int((await session.execute(select(counted))).scalar_one())
+    return AssetScroll(
+        total=total,
+        assets=[row[0] for row in kept],
+        facets=await _facets_of(session, where, total, facet_values),
+        last_keys=tuple(kept[-1][2:]) if kept and len(rows) > count else None,
+    )
 
 
-async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str, dict[str, int]]:
-    """Counts of matching assets per value of each facet field."""
+async def _facets_of(
+    session: AsyncSession, where: ColumnElement[bool], total: int, facet_values: int | None
+) -> dict[str, dict[str, int]]:
+    if facet_values is None:
+        return {}
+    if not total:
+        return _empty_facets()
+    return await _facets(session, where, facet_values)
+
+
+def _empty_facets() -> dict[str, dict[str, int]]:
+    return {HAS_ACTIVE_INCIDENTS: {"true": 0, "false": 0}}
+
+
+async def _facets(
+    session: AsyncSession, where: ColumnElement[bool], limit: int
+) -> dict[str, dict[str, int]]:
+    """Counts of matching assets per value of each facet field: both values of the yes/no
+    fields, the `limit` most frequent values of the others."""
     matching = select(Asset.id).where(where).scalar_subquery()
     facets: dict[str, dict[str, int]] = {}
     for field, flag in (
@@ -196,7 +266,7 @@ async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str
             .where(where, column.isnot(None))
             .group_by(column)
             .order_by(func.count().desc(), column)
-            .limit(FACET_LIMIT)
+            .limit(limit)
         )
         facets[field] = {str(v): int(n) for v, n in rows}
     for field, value_column, asset_column in (
@@ -208,7 +278,7 @@ async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str
             .where(asset_column.in_(matching))
             .group_by(value_column)
             .order_by(func.count(func.distinct(asset_column)).desc(), value_column)
-            .limit(FACET_LIMIT)
+            .limit(limit)
         )
         facets[field] = {str(v): int(n) for v, n in rows}
     for field, incident_column in (
@@ -225,6 +295,15 @@ async def _facets(session: AsyncSession, where: ColumnElement[bool]) -> dict[str
             )
             .group_by(incident_column)
             .order_by(incident_column)
+            .limit(limit)
         )
         facets[field] = {str(v): int(n) for v, n in rows}
+    rows = await session.execute(
+        select(Asset.active_count, func.count())
+        .where(where)
+        .group_by(Asset.active_count)
+        .order_by(func.count().desc(), Asset.active_count)
+        .limit(limit)
+    )
+    facets[NUM_ACTIVE_INCIDENTS] = {str(v): int(n) for v, n in rows}
     return facets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from incident_graph import urns
 from incident_graph.api.access.types import actor_entity
 from incident_graph.api.assets.catalog import (
     AssetProperties,
@@ -17,6 +18,7 @@ from incident_graph.api.assets.catalog import (
 )
 from incident_graph.api.assets.health import Health
 from incident_graph.api.assets.loaders import LineageKey, PageKey
+from incident_graph.api.assets.unmodelled import Container, DomainAssociation, GlossaryTerms
 from incident_graph.api.context import Info
 from incident_graph.api.entity import Entity
 from incident_graph.api.enums import (
@@ -64,7 +66,7 @@ class DataAsset(Entity):
         found = await info.context.loaders.assets.incident_page.load(key)
         return EntityIncidentsResult(
             start=window.start,
-            count=len(found.incidents),
+            count=window.count,
             total=found.total,
             incidents=[Incident.from_row(r) for r in found.incidents],
         )
@@ -117,6 +119,19 @@ class DataAsset(Entity):
     def deleted_at(self) -> Long | None:
         return None if self.row.deleted_ms is None else Long(self.row.deleted_ms)
 
+    @strawberry.field(description="Null: DataHub's glossary terms are not kept here.")
+    def glossary_terms(self) -> GlossaryTerms | None:
+        return None
+
+    @strawberry.field(description="Null: DataHub's domains are not kept here.")
+    def domain(self) -> DomainAssociation | None:
+        return None
+
+    @property
+    def key_name(self) -> str:
+        """The name the URN's key gives (DataHub's Dataset.name, DataJob.jobId, ...)."""
+        return urns.parse_asset_urn(self.row.urn).name
+
 
 async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> list[DataAsset]:
     loaders = info.context.loaders.assets
@@ -131,29 +146,52 @@ async def _lineage(info: Info, asset_id: int, depth: int, *, upstream: bool) -> 
     return [asset_from_row(row) for row in rows if row is not None]
 
 
+_NO_CONTAINER = "Null: DataHub's containers (databases, schemas, folders) are not kept here."
+
+
 @strawberry.type
 class Dataset(DataAsset):
-    pass
+    @strawberry.field(description="The dataset's name in its URN (DataHub's); see properties.")
+    def name(self) -> str:
+        return self.key_name
+
+    @strawberry.field(description=_NO_CONTAINER)
+    def container(self) -> Container | None:
+        return None
 
 
 @strawberry.type
 class Dashboard(DataAsset):
-    pass
+    @strawberry.field(description=_NO_CONTAINER)
+    def container(self) -> Container | None:
+        return None
 
 
 @strawberry.type
 class Chart(DataAsset):
-    pass
+    @strawberry.field(description=_NO_CONTAINER)
+    def container(self) -> Container | None:
+        return None
 
 
 @strawberry.type
 class DataFlow(DataAsset):
-    pass
+    @strawberry.field(description="The flow's id in its URN (DataHub's).")
+    def flow_id(self) -> str:
+        return self.key_name
 
 
 @strawberry.type
 class DataJob(DataAsset):
-    pass
+    @strawberry.field(description="The job's id in its URN (DataHub's).")
+    def job_id(self) -> str:
+        return self.key_name
+
+    @strawberry.field(description="The flow the job's URN names; null when it is not known here.")
+    async def data_flow(self, info: Info) -> DataFlow | None:
+        flow = urns.data_flow_of(self.row.urn)
+        row = None if flow is None else await info.context.loaders.assets.by_urn.load(flow)
+        return None if row is None else DataFlow(urn=row.urn, type=EntityType.DATA_FLOW, row=row)
 
 
 ASSET_CLASSES: dict[str, type[DataAsset]] = {

@@ -7,9 +7,38 @@ act on the refusal without reading server code.
 
 from __future__ import annotations
 
-from graphql import GraphQLError, TypeInfo, ValidationContext, ValidationRule, visit
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    NameNode,
+    SelectionSetNode,
+    TypeInfo,
+    ValidationContext,
+    ValidationRule,
+    Visitor,
+    visit,
+)
 
 from incident_graph.api.errors import BAD_USER_INPUT
+
+
+class _FillEmptySelections(Visitor):
+    """graphql-core accepts empty selection sets (`... on T {}`; DataHub's clients send them
+    when they strip the fields a server lacks), strawberry's limiters fail on them: give each
+    a `__typename`, which neither limiter counts, so they measure the same document."""
+
+    def leave_selection_set(
+        self, node: SelectionSetNode, *_args: object
+    ) -> SelectionSetNode | None:
+        if node.selections:
+            return None
+        return SelectionSetNode(selections=(FieldNode(name=NameNode(value="__typename")),))
+
+
+def _countable(document: DocumentNode) -> DocumentNode:
+    counted: DocumentNode = visit(document, _FillEmptySelections())
+    return counted
 
 
 def limit_rule(
@@ -32,12 +61,11 @@ def limit_rule(
                 )
 
             # A private context, so the inner rule's bare errors go through `refuse` only.
-            private = ValidationContext(
-                context.schema, context.document, TypeInfo(context.schema), refuse
-            )
+            document = _countable(context.document)
+            private = ValidationContext(context.schema, document, TypeInfo(context.schema), refuse)
             self.unchecked = False
             try:
-                visit(context.document, inner(private))
+                visit(document, inner(private))
             except Exception:  # noqa: BLE001 - fail closed, see leave_document
                 # strawberry's limiters assume a valid document (an unknown fragment is a
                 # KeyError there); graphql-core's own rules will name the real mistake.

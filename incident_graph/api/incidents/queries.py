@@ -64,7 +64,7 @@ class MyIncidentQueries:
             )
         return EntityIncidentsResult(
             start=window.start,
-            count=len(rows),
+            count=window.count,
             total=total,
             incidents=[Incident.from_row(r) for r in rows],
         )

@@ -216,6 +216,8 @@ def _status(row: IncidentRow) -> IncidentStatus:
 @strawberry.type(description="A page of an asset's incidents, newest first.")
 class EntityIncidentsResult:
     start: int
-    count: int
+    count: int = strawberry.field(
+        description="The page size asked for (as DataHub answers it), not how many came back."
+    )
     total: int
     incidents: list[Incident]

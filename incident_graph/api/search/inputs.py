@@ -49,7 +49,74 @@ class SortCriterion:
 
 @strawberry.input(description="How to order search results (relevance when omitted).")
 class SearchSortInput:
-    sort_criterion: SortCriterion | None = None
+    sort_criterion: SortCriterion | None = strawberry.field(
+        default=None, deprecation_reason="Use sortCriteria instead."
+    )
+    sort_criteria: list[SortCriterion] | None = strawberry.field(
+        default=None, description="Fields to sort by, in order; used instead of sortCriterion."
+    )
+
+
+@strawberry.input(description="One way to group results (DataHub's GroupingCriterion).")
+class GroupingCriterion:
+    base_entity_type: EntityType | None = None
+    grouping_entity_type: EntityType
+
+
+@strawberry.input(description="How to group results (DataHub's GroupingSpec).")
+class GroupingSpec:
+    grouping_criteria: list[GroupingCriterion] | None = None
+
+
+_NO_EFFECT = "Accepted for DataHub's clients; no effect here."
+
+
+@strawberry.input(
+    description=(
+        "DataHub's search flags. maxAggValues, skipAggregates, skipHighlighting and "
+        "includeSoftDeleted apply; the others are accepted and change nothing here."
+    )
+)
+class SearchFlags:
+    skip_cache: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    max_agg_values: int | None = strawberry.field(
+        default=None, description="How many values each facet lists (0 to 1000; default 20)."
+    )
+    fulltext: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    skip_highlighting: bool | None = strawberry.field(
+        default=None, description="Leave matchedFields empty."
+    )
+    skip_aggregates: bool | None = strawberry.field(
+        default=None, description="Count no facets (facets is empty)."
+    )
+    get_suggestions: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    grouping_spec: GroupingSpec | None = strawberry.field(
+        default=None, description="Accepted; nothing here is grouped (no schema fields)."
+    )
+    include_soft_deleted: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "Include soft-deleted assets (status removed). Also the case when a filter "
+            "names the removed field."
+        ),
+    )
+    include_restricted: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    custom_highlighting_fields: list[str] | None = strawberry.field(
+        default=None, description=_NO_EFFECT
+    )
+    include_structured_property_facets: bool | None = strawberry.field(
+        default=None, description=_NO_EFFECT
+    )
+    filter_non_latest_versions: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    include_explain: bool | None = strawberry.field(default=None, description=_NO_EFFECT)
+    search_type: str | None = strawberry.field(default=None, description=_NO_EFFECT)
+    min_score: float | None = strawberry.field(default=None, description=_NO_EFFECT)
+
+
+_VIEW = (
+    "A DataHub View (saved filter) to apply. This server keeps no Views: leave it out or null; "
+    "any other value is refused with NOT_FOUND."
+)
 
 
 @strawberry.input(description="A search over data assets.")
@@ -64,6 +131,38 @@ class SearchAcrossEntitiesInput:
     filters: list[FacetFilterInput] | None = strawberry.field(
         default=None, deprecation_reason="Use orFilters instead."
     )
+    sort_input: SearchSortInput | None = None
+    view_urn: str | None = strawberry.field(default=None, description=_VIEW)
+    search_flags: SearchFlags | None = None
+
+
+@strawberry.input(
+    description=(
+        "A search over data assets, read page after page: pass each answer's nextScrollId "
+        "back as scrollId until it is null."
+    )
+)
+class ScrollAcrossEntitiesInput:
+    types: list[EntityType] | None = None
+    query: str
+    scroll_id: str | None = strawberry.field(
+        default=None, description="Where to go on: the last answer's nextScrollId; null first."
+    )
+    keep_alive: str | None = strawberry.field(
+        default=None,
+        description="Accepted; a scroll here needs no snapshot kept alive (it pages by keys).",
+    )
+    count: int | None = strawberry.field(
+        default=10,
+        description=(
+            "Results per page, at least 1; more than 1,000 reads 1,000 (as DataHub caps it)."
+        ),
+    )
+    or_filters: list[AndFilterInput] | None = strawberry.field(
+        default=None, description="OR of AND groups, as DataHub combines them."
+    )
+    view_urn: str | None = strawberry.field(default=None, description=_VIEW)
+    search_flags: SearchFlags | None = None
     sort_input: SearchSortInput | None = None
 
 

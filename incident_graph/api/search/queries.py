@@ -1,4 +1,5 @@
-"""Root search fields: searchAcrossEntities over assets (DataHub's), searchIncidents (ours)."""
+"""Root search fields: DataHub's searchAcrossEntities and scrollAcrossEntities over assets,
+our searchIncidents."""
 
 from __future__ import annotations
 
@@ -8,42 +9,29 @@ from typing import Final
 
 import strawberry
 
-from incident_graph import urns
-from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Info
 from incident_graph.api.incidents.types import Incident
 from incident_graph.api.scalars import Long
 from incident_graph.api.search.inputs import (
-    FacetFilterInput,
+    ScrollAcrossEntitiesInput,
     SearchAcrossEntitiesInput,
     SearchIncidentsInput,
 )
+from incident_graph.api.search.request import build_request, facets, results
 from incident_graph.api.search.types import (
     AggregationMetadata,
     FacetMetadata,
     IncidentSearchResults,
-    MatchedField,
-    SearchResult,
+    ScrollResults,
     SearchResults,
 )
 from incident_graph.api.selection import selects
 from incident_graph.domain import incident_search as rules
-from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain import scroll
 from incident_graph.domain.paging import page
-from incident_graph.domain.search import RawCriterion, build_filter_groups, build_sort
 from incident_graph.store import incident_search as incident_search_store
 from incident_graph.store import search as search_store
 
-_ASSET_FACET_NAMES: Final = {
-    "hasActiveIncidents": "Has Active Incidents",
-    "hasResolvedIncidents": "Has Resolved Incidents",
-    "activeIncidentTypes": "Active Incident Types",
-    "activeIncidentPriorities": "Active Incident Priorities",
-    "_entityType": "Type",
-    "platform": "Platform",
-    "owners": "Owners",
-    "tags": "Tags",
-}
 _INCIDENT_FACET_NAMES: Final = {
     incident_search_store.STATE: "State",
     incident_search_store.STAGE: "Stage",
@@ -51,27 +39,6 @@ _INCIDENT_FACET_NAMES: Final = {
     incident_search_store.TYPE: "Type",
     incident_search_store.PLATFORM: "Platform",
 }
-
-
-def _raw(criteria: list[FacetFilterInput]) -> list[RawCriterion]:
-    return [
-        RawCriterion(
-            field=c.field,
-            value=c.value,
-            values=c.values,
-            negated=c.negated,
-            condition=c.condition.value if c.condition else None,
-        )
-        for c in criteria
-    ]
-
-
-def _matched(query: str, row_name: str, row_urn: str) -> list[MatchedField]:
-    needle = query.strip().lower()
-    if not needle or needle == "*":
-        return []
-    fields = [("name", row_name), ("urn", row_urn)]
-    return [MatchedField(name=n, value=v) for n, v in fields if needle in v.lower()]
 
 
 def _values(items: Sequence[StrEnum] | None) -> list[str] | None:
@@ -85,53 +52,70 @@ class AssetSearchQueries:
         self, info: Info, input: SearchAcrossEntitiesInput
     ) -> SearchResults | None:
         window = page(input.start, input.count)
-        groups = build_filter_groups(
-            [_raw(g.and_ or []) for g in input.or_filters or []],
-            _raw(input.filters) if input.filters else None,
-        )
-        asset_types = [t.value for t in input.types or []]
-        unsupported = [t for t in asset_types if t not in urns.ASSET_ENTITY_TYPES.values()]
-        if unsupported:
-            raise BadUserInputError(
-                f"searchAcrossEntities covers data assets; {unsupported[0]} is not one",
-                field="types",
-            )
-        criterion = input.sort_input.sort_criterion if input.sort_input else None
-        sort = build_sort(
-            criterion.field if criterion else None,
-            criterion.sort_order.value if criterion else None,
+        request = build_request(
+            query=input.query,
+            types=input.types,
+            or_filters=input.or_filters,
+            filters=input.filters,
+            sort_input=input.sort_input,
+            view_urn=input.view_urn,
+            flags=input.search_flags,
+            facets_selected=selects(info, "facets"),
         )
         async with info.context.db.reading() as session:
             hits = await search_store.search_assets(
                 session,
-                query=input.query,
-                entity_types=asset_types or None,
-                groups=groups,
+                search=request.search,
                 start=window.start,
                 count=window.count,
-                sort=sort,
-                facets=selects(info, "facets"),
+                facet_values=request.facet_values,
             )
         return SearchResults(
             start=window.start,
             count=len(hits.assets),
             total=hits.total,
-            search_results=[
-                SearchResult(
-                    entity=asset_from_row(a), matched_fields=_matched(input.query, a.name, a.urn)
-                )
-                for a in hits.assets
-            ],
-            facets=[
-                FacetMetadata(
-                    field=field,
-                    display_name=_ASSET_FACET_NAMES.get(field),
-                    aggregations=[
-                        AggregationMetadata(value=v, count=Long(n)) for v, n in counts.items()
-                    ],
-                )
-                for field, counts in hits.facets.items()
-            ],
+            search_results=results(request, hits.assets),
+            facets=facets(hits.facets),
+        )
+
+    @strawberry.field(
+        description=(
+            "Search data assets page after page (DataHub's scroll): each page's nextScrollId "
+            "goes back as scrollId until it is null."
+        )
+    )
+    async def scroll_across_entities(
+        self, info: Info, input: ScrollAcrossEntitiesInput
+    ) -> ScrollResults | None:
+        count = scroll.page_size(input.count)
+        request = build_request(
+            query=input.query,
+            types=input.types,
+            or_filters=input.or_filters,
+            filters=None,
+            sort_input=input.sort_input,
+            view_urn=input.view_urn,
+            flags=input.search_flags,
+            facets_selected=selects(info, "facets"),
+        )
+        keys = request.search.keys
+        after = None if input.scroll_id is None else scroll.decode(input.scroll_id, keys)
+        async with info.context.db.reading() as session:
+            found = await search_store.scroll_assets(
+                session,
+                search=request.search,
+                after=after,
+                count=count,
+                facet_values=request.facet_values,
+            )
+        return ScrollResults(
+            next_scroll_id=None
+            if found.last_keys is None
+            else scroll.encode(keys, found.last_keys),
+            count=count,
+            total=found.total,
+            search_results=results(request, found.assets),
+            facets=facets(found.facets),
         )
 
 

@@ -15,16 +15,32 @@ class MatchedField:
     value: str
 
 
+@strawberry.type(description="A named value shown with a search result (DataHub's).")
+class ExtraProperty:
+    name: str
+    value: str
+
+
 @strawberry.type
 class SearchResult:
     entity: Entity
     matched_fields: list[MatchedField]
+    extra_properties: list[ExtraProperty] | None = strawberry.field(
+        default_factory=list,
+        description="Always empty here: no extra fields are fetched (fetchExtraFields).",
+    )
 
 
 @strawberry.type(description="A facet value and how many results carry it.")
 class AggregationMetadata:
     value: str
     count: Long
+    entity: Entity | None = strawberry.field(
+        default=None, description="The owner, tag or platform the value names; else null."
+    )
+    display_name: str | None = strawberry.field(
+        default=None, description="Always null here: values show as they are."
+    )
 
 
 @strawberry.type
@@ -38,6 +54,19 @@ class FacetMetadata:
 class SearchResults:
     start: int
     count: int
+    total: int
+    search_results: list[SearchResult]
+    facets: list[FacetMetadata] | None
+
+
+@strawberry.type(description="A page of a scroll through search results.")
+class ScrollResults:
+    next_scroll_id: str | None = strawberry.field(
+        description="Pass it as scrollId for the next page; null when this page is the last."
+    )
+    count: int = strawberry.field(
+        description="The page size used (as DataHub answers it), not how many came back."
+    )
     total: int
     search_results: list[SearchResult]
     facets: list[FacetMetadata] | None
