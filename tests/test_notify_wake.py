@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -12,6 +11,8 @@ from helpers import Api
 from notify_receivers import http_receiver
 
 ApiWith = Callable[..., AbstractAsyncContextManager[Api]]
+
+POLL_S = 60  # the worker polls once a minute, so only a wake can deliver sooner
 
 CHANNEL = """mutation($d: NotificationDestinationInput!) {
   createNotificationChannel(name: "ops", destination: $d) { id } }"""
@@ -22,9 +23,8 @@ POLICY = """mutation($c: [ID!]!) {
 async def test_a_committed_event_is_delivered_without_waiting_for_the_poll(
     api_with: ApiWith,
 ) -> None:
-    # A poll of a minute: anything delivered sooner was woken by the commit.
     async with (
-        api_with(notify_allow_private_networks=True, notify_poll_ms=60_000) as api,
+        api_with(notify_allow_private_networks=True, notify_poll_ms=POLL_S * 1000) as api,
         http_receiver() as receiver,
     ):
         hook = (await api.gql(CHANNEL, {"d": {"kind": "WEBHOOK", "url": receiver.url()}}))[
@@ -39,7 +39,8 @@ async def test_a_committed_event_is_delivered_without_waiting_for_the_poll(
             await asyncio.wait_for(receiver.arrived.wait(), timeout=10)
             latencies.append(time.perf_counter() - committed)
     assert len(receiver.accepted) == 5
-    # Each arrived long before a poll could have sent it; typically within milliseconds.
-    assert max(latencies) < 10
+    # The worker's only poll ran at start-up, before any raise; the next is a minute away. So a
+    # delivery within seconds was woken by the commit. The bound is generous on purpose: how fast
+    # (typically a few milliseconds) depends on the machine's load, which this test cannot control.
     shown = [round(x * 1000, 1) for x in latencies]
-    assert statistics.median(latencies) < 0.1, f"commit-to-delivery latencies (ms): {shown}"
+    assert max(latencies) < POLL_S / 6, f"commit-to-delivery latencies (ms): {shown}"
