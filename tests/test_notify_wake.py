@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -13,6 +14,8 @@ from notify_receivers import http_receiver
 ApiWith = Callable[..., AbstractAsyncContextManager[Api]]
 
 POLL_S = 60  # the worker polls once a minute, so only a wake can deliver sooner
+IDLE_S = 0.1  # commit to delivery on an idle server
+ROUNDS = 3
 
 CHANNEL = """mutation($d: NotificationDestinationInput!) {
   createNotificationChannel(name: "ops", destination: $d) { id } }"""
@@ -31,16 +34,21 @@ async def test_a_committed_event_is_delivered_without_waiting_for_the_poll(
             "createNotificationChannel"
         ]["id"]
         await api.gql(POLICY, {"c": [hook]})
-        latencies: list[float] = []
-        for n in range(5):
-            receiver.arrived.clear()
-            await api.raise_incident(title=f"late {n}")
-            committed = time.perf_counter()  # the response comes after the commit
-            await asyncio.wait_for(receiver.arrived.wait(), timeout=10)
-            latencies.append(time.perf_counter() - committed)
-    assert len(receiver.accepted) == 5
-    # The worker's only poll ran at start-up, before any raise; the next is a minute away. So a
-    # delivery within seconds was woken by the commit. The bound is generous on purpose: how fast
-    # (typically a few milliseconds) depends on the machine's load, which this test cannot control.
-    shown = [round(x * 1000, 1) for x in latencies]
-    assert max(latencies) < POLL_S / 6, f"commit-to-delivery latencies (ms): {shown}"
+        rounds: list[list[float]] = []
+        # On an idle machine the first round's median is a few milliseconds; a later round only
+        # runs when the machine was busy (other tests in parallel) during the one before.
+        while len(rounds) < ROUNDS and not (rounds and statistics.median(rounds[-1]) < IDLE_S):
+            latencies: list[float] = []
+            for n in range(5):
+                receiver.arrived.clear()
+                await api.raise_incident(title=f"late {len(rounds)}.{n}")
+                committed = time.perf_counter()  # the response comes after the commit
+                await asyncio.wait_for(receiver.arrived.wait(), timeout=10)
+                latencies.append(time.perf_counter() - committed)
+            rounds.append(latencies)
+    assert len(receiver.accepted) == 5 * len(rounds)
+    shown = [[round(x * 1000, 1) for x in latencies] for latencies in rounds]
+    # The worker's only poll ran at start-up, before any raise, and the next is a minute away:
+    # every delivery within seconds was woken by its commit.
+    assert max(max(latencies) for latencies in rounds) < POLL_S / 6, shown
+    assert statistics.median(rounds[-1]) < IDLE_S, f"commit-to-delivery latencies (ms): {shown}"
