@@ -15,6 +15,18 @@ from incident_graph.domain.enums import Role
 DATASET = "urn:li:dataset:(urn:li:dataPlatform:kafka,SampleKafkaDataset,PROD)"
 
 
+@dataclass(slots=True)
+class TickingClock:
+    """A clock that moves one millisecond at each reading: every write gets its own time, so
+    orders and time windows are exact without sleeping between writes."""
+
+    at_ms: int
+
+    def __call__(self) -> int:
+        self.at_ms += 1
+        return self.at_ms
+
+
 @dataclass
 class Api:
     http: httpx.AsyncClient

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from helpers import Api
+from conftest import running_api
+from helpers import Api, TickingClock
 
 from incident_graph.config import Settings, SettingsError
+from incident_graph.domain.clock import now_ms
 from incident_graph.domain.enums import Role
 from incident_graph.store import search_text_sqlite
 
@@ -38,6 +39,13 @@ SEARCH = """query($i: SearchIncidentsInput!) { searchIncidents(input: $i) {
 } }"""
 
 
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    # Each write at its own millisecond, so creation windows and time orders are exact.
+    async with running_api(settings, TickingClock(now_ms())) as client:
+        yield client
+
+
 @dataclass
 class Seeded:
     urns: dict[str, str]
@@ -50,8 +58,6 @@ class Seeded:
 
 async def _raise(api: Api, role: Role = Role.EDITOR, **fields: Any) -> str:
     data = await api.gql(RAISE, {"i": fields}, role=role)
-    # Distinct creation times, so time windows and orders are exact on a fast machine.
-    await asyncio.sleep(0.005)
     return str(data["raiseIncident"])
 
 
@@ -241,7 +247,6 @@ async def test_sorts(api: Api) -> None:
     ]
     for name in ("i3", "i1"):
         await api.gql(UPDATE, {"u": seeded.urns[name], "i": {"description": "touched"}})
-        await asyncio.sleep(0.005)
     updated = await order(sort={"field": "UPDATED", "order": "DESC"})
     assert updated[:2] == ["i1", "i3"]
     assert (await order(sort={"field": "UPDATED", "order": "ASC"}))[-2:] == ["i3", "i1"]
