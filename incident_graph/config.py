@@ -10,6 +10,11 @@ from ipaddress import ip_network
 from typing import Final
 from urllib.parse import urlsplit
 
+from incident_graph.domain.checks import CheckPolicy
+from incident_graph.domain.enums import IncidentPriority
+from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.incidents import check_assignees
+
 PREFIX: Final = "INCIDENT_GRAPH_"
 DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./incident-graph.db"
 
@@ -88,6 +93,22 @@ def _secret_key(env: Mapping[str, str], name: str) -> str:
                 'print(Fernet.generate_key().decode())"'
             )
     return raw
+
+
+def _priority(env: Mapping[str, str], name: str) -> IncidentPriority:
+    raw = env[name].strip().upper()
+    try:
+        return IncidentPriority(raw)
+    except ValueError as exc:
+        known = ", ".join(IncidentPriority)
+        raise SettingsError(f"{name}={env[name]!r}: use one of {known}") from exc
+
+
+def _assignees(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    try:
+        return check_assignees([a.strip() for a in env[name].split(",") if a.strip()])
+    except BadUserInputError as exc:
+        raise SettingsError(f"{name}: {exc.message}") from exc
 
 
 def _url(raw: str) -> str:
@@ -172,6 +193,24 @@ class Settings:
     secret_key: str | None = field(default=None, metadata=_parsed_by(_secret_key))
     # A file holding the keys, one a line; by default next to the SQLite database.
     secret_key_file: str | None = None
+
+    # Checks: the incident policy of every check that does not set its own.
+    check_raise_on_fail: bool = True
+    check_raise_on_warn: bool = False
+    check_auto_resolve: bool = False
+    check_priority: IncidentPriority | None = field(default=None, metadata=_parsed_by(_priority))
+    check_assignees: tuple[str, ...] = field(default=(), metadata=_parsed_by(_assignees))
+
+    @property
+    def check_policy(self) -> CheckPolicy:
+        """The default policy checks inherit (setCheckPolicy overrides it per check)."""
+        return CheckPolicy(
+            raise_on_fail=self.check_raise_on_fail,
+            raise_on_warn=self.check_raise_on_warn,
+            priority=self.check_priority,
+            auto_resolve=self.check_auto_resolve,
+            assignees=self.check_assignees,
+        )
 
     @property
     def base_url(self) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from incident_graph.domain.access import GrantScope, Privilege
 from incident_graph.domain.assets import OwnershipType
 from incident_graph.domain.changes import TimelinePayload
+from incident_graph.domain.checks import CheckType, ResultStatus
 from incident_graph.domain.enums import (
     EventKind,
     IncidentPriority,
@@ -279,6 +280,83 @@ class IncidentAsset(Base):
     __table_args__ = (
         Index("ix_incident_assets_page", "asset_id", "state", "created_ms", "incident_id"),
         Index("ix_incident_assets_asset_created", "asset_id", "created_ms", "incident_id"),
+    )
+
+
+class Check(Base):
+    """A data-quality check on one asset (DataHub: an assertion), with its incident policy.
+
+    The policy columns are null where the check inherits the server's default. The latest
+    result's status and time are copied in, so health and the hasFailingAssertions filter read
+    one row per check instead of ranking its results.
+    """
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    urn: Mapped[str] = mapped_column(String(300), unique=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(500))
+    check_type: Mapped[CheckType] = mapped_column(EnumText(CheckType, 20))
+    description: Mapped[str | None] = mapped_column(Text)
+    platform: Mapped[str | None] = mapped_column(String(200))
+    external_url: Mapped[str | None] = mapped_column(String(2000))
+    raise_on_fail: Mapped[bool | None] = mapped_column(Boolean)
+    raise_on_warn: Mapped[bool | None] = mapped_column(Boolean)
+    priority: Mapped[IncidentPriority | None] = mapped_column(EnumText(IncidentPriority, 10))
+    auto_resolve: Mapped[bool | None] = mapped_column(Boolean)
+    assignees: Mapped[list[str] | None] = mapped_column(JSON)
+    latest_result_id: Mapped[int | None] = mapped_column(BigInteger)
+    latest_status: Mapped[ResultStatus | None] = mapped_column(EnumText(ResultStatus, 10))
+    latest_time_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_checks_asset", "asset_id", "latest_status"),)
+
+
+class CheckResult(Base):
+    """One run's result of one check; a retried run (same run id) is stored once."""
+
+    __tablename__ = "check_results"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
+    run_id: Mapped[str] = mapped_column(String(300))
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[ResultStatus] = mapped_column(EnumText(ResultStatus, 10))
+    observed_value: Mapped[str | None] = mapped_column(String(1000))
+    threshold: Mapped[str | None] = mapped_column(String(1000))
+    message: Mapped[str | None] = mapped_column(Text)
+    external_url: Mapped[str | None] = mapped_column(String(2000))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_actor: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (
+        UniqueConstraint("check_id", "run_id", name="uq_check_results_run"),
+        Index("ix_check_results_time", "check_id", "time_ms", "id"),
+    )
+
+
+class IncidentCheckResult(Base):
+    """Which check results an incident covers (raised from, or linked later)."""
+
+    __tablename__ = "incident_check_results"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("check_results.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The result's time copied in: an incident's results page newest first from this index.
+    result_time_ms: Mapped[int] = mapped_column(BigInteger)
+    linked_ms: Mapped[int] = mapped_column(BigInteger)
+    linked_actor: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (
+        Index("ix_incident_check_results_page", "incident_id", "result_time_ms", "result_id"),
+        Index("ix_incident_check_results_result", "result_id"),
     )
 
 
