@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -18,6 +19,8 @@ from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.domain.enums import Role
 from incident_graph.services.users import create_token
+from incident_graph.store.database import connect
+from incident_graph.store.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -42,18 +45,58 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+async def _migrate(url: str) -> None:
+    db = connect(Settings(database_url=url))
+    try:
+        await upgrade(db.write_engine)
+    finally:
+        await db.dispose()  # no connection may stay open on a PostgreSQL template
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test process; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer | None, session_tag: str) -> Iterator[str | None]:
+    """One migrated PostgreSQL database per test process, the template of each test's own."""
+    if postgres is None:
+        yield None
+        return
+    name = f"igt_{session_tag}_template"
+    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(_migrate(postgres.database_url(name)))
+    yield name
+    asyncio.run(execute(postgres.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
 def database_url(
-    backend: str, tmp_path: object, postgres: PostgresServer | None, session_tag: str
+    request: pytest.FixtureRequest,
+    backend: str,
+    tmp_path: Path,
+    postgres: PostgresServer | None,
+    session_tag: str,
 ) -> Iterator[str]:
-    """A fresh, empty database for one test; dropped afterwards."""
+    """A database for one test, dropped afterwards: migrated to the latest revision (a copy of
+    the process's template, so no test pays for the migrations), or empty for tests marked
+    `empty_database`."""
+    empty = request.node.get_closest_marker("empty_database") is not None
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        path = tmp_path / "test.db"
+        if not empty:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
         return
     if postgres is None:
         pytest.skip("no PostgreSQL server could be found or started")
     name = f"igt_{session_tag}_{uuid.uuid4().hex[:10]}"
-    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"'))
+    template = "" if empty else f' TEMPLATE "{request.getfixturevalue("postgres_template")}"'
+    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"{template}'))
     yield postgres.database_url(name)
     asyncio.run(execute(postgres.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

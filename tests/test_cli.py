@@ -159,6 +159,7 @@ def test_schema_graphql_matches_export_schema(database_url: str) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.empty_database
 def test_migrate_command(database_url: str) -> None:
     assert "migrated" in cli(database_url, "migrate").stdout
 

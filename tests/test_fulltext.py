@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,7 @@ async def _matches(session: AsyncSession, query: str) -> list[int]:
     return sorted(row.incident_id for row in await session.execute(selected))
 
 
+@pytest.mark.empty_database
 async def test_the_index_follows_inserts_updates_and_deletes(settings: Settings) -> None:
     db = connect(settings)
     try:

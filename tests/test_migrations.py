@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
@@ -23,6 +24,7 @@ def test_single_head() -> None:
     assert len(heads) == 1
 
 
+@pytest.mark.empty_database
 async def test_upgrade_downgrade_upgrade(settings: Settings) -> None:
     db = connect(settings)
     try:
@@ -56,6 +58,7 @@ def _modelled(name: str | None, type_: str, _parents: object) -> bool:
     return not (type_ == "index" and name == POSTGRES_INDEX)
 
 
+@pytest.mark.empty_database
 async def test_models_match_migrations(settings: Settings) -> None:
     """Autogenerate finds nothing to add: the migrations create exactly the models."""
     from alembic.autogenerate import compare_metadata
