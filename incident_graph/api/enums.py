@@ -26,6 +26,7 @@ from incident_graph.domain.enums import (
     RootCauseCategory,
     SubscriptionReason,
 )
+from incident_graph.domain.incident_metrics import MetricsBucket
 from incident_graph.domain.incident_search import IncidentSortField, IncidentSortOrder
 from incident_graph.domain.notifications import DeliveryStatus, DestinationKind, NotifyKind
 
@@ -43,6 +44,7 @@ strawberry.enum(SubscriptionReason, name="IncidentSubscriptionReason")
 strawberry.enum(EventKind, name="IncidentEventKind")
 strawberry.enum(IncidentSortField, description="What searchIncidents orders by.")
 strawberry.enum(IncidentSortOrder, description="Ascending or descending.")
+strawberry.enum(MetricsBucket, description="How long each bucket of incidentMetrics is (UTC).")
 strawberry.enum(Role, name="UserRole", description="admin, editor, member or viewer.")
 strawberry.enum(Privilege, description="What a grant allows.")
 strawberry.enum(GrantScope, description="Where a grant applies: everywhere, a platform, an asset.")
@@ -140,6 +142,7 @@ __all__ = [
     "IncidentStage",
     "IncidentState",
     "IncidentType",
+    "MetricsBucket",
     "NotifyKind",
     "OwnershipType",
     "Privilege",

@@ -29,6 +29,7 @@ from incident_graph.api.incidents import IncidentMutations, IncidentQueries, MyI
 from incident_graph.api.incidents.inputs import UpdateIncidentStatusInput
 from incident_graph.api.lifecycle import LifecycleMutations
 from incident_graph.api.live import LiveSubscriptions
+from incident_graph.api.metrics import MetricsQueries
 from incident_graph.api.notifications import NotificationMutations, NotificationQueries
 from incident_graph.api.scalars import SCALARS
 from incident_graph.api.search import AssetSearchQueries, IncidentSearchQueries
@@ -50,6 +51,7 @@ QUERIES: tuple[type, ...] = (
     NotificationQueries,
     HandbookQueries,
     IncidentSearchQueries,
+    MetricsQueries,
     AccessQueries,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscriptions,)

@@ -134,19 +134,15 @@ async def search_incidents(
     same reason SQLite does not rank a query holding a word found in more than
     search_text.RANKED_WORD_LIMIT incidents (newest first). Otherwise newest first.
     """
-    text = fulltext.every_word(session, criteria.text) if criteria.text else None
-    conditions = _conditions(criteria)
-    matches: Select[Any] = select(Incident.id)
+    matches, text = await _matches(session, criteria)
     if text is None:
         newest: list[Any] = [Incident.created_ms.desc(), Incident.id.desc()]
         straight = sort is None or sort == IncidentSort(
             IncidentSortField.CREATED, IncidentSortOrder.DESC
         )
     else:
-        matches = text.narrow(matches, await _few(session, text, criteria, conditions))
         newest = [text.recency.desc()]
         straight = sort is None
-    matches = matches.where(*conditions)
     # Any max_matches + 1 of them tell whether there are more: no order, so the database may
     # take them however is cheapest (the index of a rare word; the first rows for a common one).
     found = int(
@@ -200,6 +196,24 @@ async def search_incidents(
     if total and facets:
         counts = await _facet_counts(session, considered.with_only_columns(Incident.id))
     return IncidentHits(total=total, capped=capped, incidents=incidents, facets=counts)
+
+
+async def matching(session: AsyncSession, criteria: IncidentCriteria) -> Select[Any] | None:
+    """The ids of the incidents `criteria` keep, as searchIncidents finds them; None when
+    they keep every incident (no filter, no words), so callers can skip the IN."""
+    matches, text = await _matches(session, criteria)
+    return matches if text is not None or _conditions(criteria) else None
+
+
+async def _matches(
+    session: AsyncSession, criteria: IncidentCriteria
+) -> tuple[Select[Any], fulltext.EveryWord | None]:
+    text = fulltext.every_word(session, criteria.text) if criteria.text else None
+    conditions = _conditions(criteria)
+    matches: Select[Any] = select(Incident.id)
+    if text is not None:
+        matches = text.narrow(matches, await _few(session, text, criteria, conditions))
+    return matches.where(*conditions), text
 
 
 async def _few(

@@ -174,11 +174,13 @@ class IncidentSortInput:
 
 @strawberry.input(
     description=(
-        "Which incidents to find. Values within a list are alternatives; the lists, the query "
+        "Which incidents to count. Values within a list are alternatives; the lists, the query "
         "and the time window must all hold. Empty or omitted lists do not filter."
     )
 )
-class SearchIncidentsInput:
+class IncidentFiltersInput:
+    """searchIncidents' filters, which incidentMetrics takes too (by inheritance: one list)."""
+
     query: str | None = strawberry.field(
         default=None,
         description=(
@@ -208,6 +210,15 @@ class SearchIncidentsInput:
     created_before: Long | None = strawberry.field(
         default=None, description="Raised at or before this time (epoch ms)."
     )
+
+
+@strawberry.input(
+    description=(
+        "Which incidents to find. Values within a list are alternatives; the lists, the query "
+        "and the time window must all hold. Empty or omitted lists do not filter."
+    )
+)
+class SearchIncidentsInput(IncidentFiltersInput):
     sort: IncidentSortInput | None = strawberry.field(
         default=None,
         description=(

@@ -3,8 +3,6 @@ our searchIncidents."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from enum import StrEnum
 from typing import Final
 
 import strawberry
@@ -12,6 +10,7 @@ import strawberry
 from incident_graph.api.context import Info
 from incident_graph.api.incidents.types import Incident
 from incident_graph.api.scalars import Long
+from incident_graph.api.search.incident_criteria import incident_criteria
 from incident_graph.api.search.inputs import (
     ScrollAcrossEntitiesInput,
     SearchAcrossEntitiesInput,
@@ -39,10 +38,6 @@ _INCIDENT_FACET_NAMES: Final = {
     incident_search_store.TYPE: "Type",
     incident_search_store.PLATFORM: "Platform",
 }
-
-
-def _values(items: Sequence[StrEnum] | None) -> list[str] | None:
-    return None if items is None else [i.value for i in items]
 
 
 @strawberry.type
@@ -131,21 +126,7 @@ class IncidentSearchQueries:
         self, info: Info, input: SearchIncidentsInput
     ) -> IncidentSearchResults:
         window = page(input.start, input.count)
-        criteria = rules.criteria(
-            query=input.query,
-            states=_values(input.states),
-            stages=_values(input.stages),
-            priorities=_values(input.priorities),
-            types=_values(input.types),
-            source_types=_values(input.source_types),
-            assignees=input.assignee_urns,
-            creators=input.creator_urns,
-            resources=input.resource_urns,
-            platforms=input.platforms,
-            owners=input.owner_urns,
-            created_after=input.created_after,
-            created_before=input.created_before,
-        )
+        criteria = incident_criteria(input)
         sort = (
             rules.IncidentSort(field=input.sort.field, order=input.sort.order)
             if input.sort
