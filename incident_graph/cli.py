@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from incident_graph.config import Settings, SettingsError
+from incident_graph.cli_errors import OneLineParser, explain, quiet_closed_loop_threads
+from incident_graph.config import Settings
 from incident_graph.domain.enums import Role
-from incident_graph.domain.errors import DomainError
 from incident_graph.services import users as user_service
 from incident_graph.services.users import CLI_ACTOR, IssuedToken
 from incident_graph.store import Writer, connect
@@ -282,7 +282,7 @@ def _export_schema(_: Settings, __: argparse.Namespace) -> int:
     return 0
 
 
-def _user_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _user_parser(sub: argparse._SubParsersAction[OneLineParser]) -> None:
     user = sub.add_parser("user", help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     user_create = user_sub.add_parser("create", help="create a user (no token: see token create)")
@@ -302,7 +302,7 @@ def _user_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="incident-graph", description=__doc__)
+    parser = OneLineParser(prog="incident-graph", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="migrate the database and start the server")
@@ -382,10 +382,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_closed_loop_threads()
+    database_url: str | None = None
     try:
         settings = Settings.from_env()
+        database_url = settings.database_url
         code: int = args.run(settings, args)
-    except (SettingsError, DomainError) as exc:
-        print(f"incident-graph: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:
+        explained = explain(exc, database_url=database_url)
+        if explained is None:
+            raise  # a bug of ours: its traceback is what a report needs
+        print(f"incident-graph: {explained.message}", file=sys.stderr)
+        return explained.exit_code
+    except KeyboardInterrupt:
+        return 130  # the shell's status for Ctrl-C; the user knows why it stopped
     return code

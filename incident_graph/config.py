@@ -10,6 +10,9 @@ from ipaddress import ip_network
 from typing import Final
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from incident_graph.domain.checks import CheckPolicy
 from incident_graph.domain.enums import IncidentPriority
 from incident_graph.domain.errors import BadUserInputError
@@ -117,6 +120,15 @@ def _url(raw: str) -> str:
             f"{PREFIX}DATABASE_URL={raw!r}: use sqlite+aiosqlite:///path.db or "
             "postgresql+asyncpg://user@host/db"
         )
+    try:
+        # Parsed now, so a typo (a port that is not a number) stops at start with this
+        # message rather than at the first connection with SQLAlchemy's.
+        make_url(raw).port  # noqa: B018 - reading the port is the check
+    except (ArgumentError, ValueError) as exc:
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL={raw!r} is not a database URL ({exc}); use "
+            "sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host:5432/db"
+        ) from exc
     return raw
 
 

@@ -319,7 +319,7 @@ _PG_STATES: Final[tuple[tuple[tuple[str, ...], Failure], ...]] = (
     (("40P01", "40001"), Failure.TRANSIENT),
     (("22",), Failure.BAD_DATA),
     (("23",), Failure.CONFLICT),
-    (("08", "53", "57P"), Failure.UNAVAILABLE),
+    (("08", "53", "57P", "3D000", "28"), Failure.UNAVAILABLE),
 )
 
 SQLITE: Final = SqliteDialect()
