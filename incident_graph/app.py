@@ -25,6 +25,7 @@ from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
 from incident_graph.ingest import ingest_routes
 from incident_graph.metrics import Metrics
+from incident_graph.metrics_incidents import IncidentSeries
 from incident_graph.notify.live import LiveEvents
 from incident_graph.notify.secrets import Keyring, seal_channels
 from incident_graph.notify.worker import DeliveryWorker
@@ -38,6 +39,8 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
     """The app; `clock` is the time every write records (tests pass a FixedClock)."""
     db = connect(settings)
     metrics = Metrics()
+    incident_series = IncidentSeries(metrics.registry, db)
+    metrics.refresh_before_scrape(incident_series.refresh)
     writer = Writer(
         db.write_sessions,
         max_batch=settings.write_batch_max,
@@ -66,6 +69,7 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
             await db.dispose()
             raise
         await live.start()
+        await incident_series.start()
         worker = DeliveryWorker(
             writer=writer, settings=settings, live=live, clock=clock, keyring=keyring
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from prometheus_client import (
@@ -82,6 +83,11 @@ class Metrics:
             registry=self.registry,
         )
         self._unmodelled_labels: set[tuple[str, str]] = set()
+        # Run before each scrape: series read from elsewhere (the database) brought up to date.
+        self._refreshers: list[Callable[[], Awaitable[None]]] = []
+
+    def refresh_before_scrape(self, refresh: Callable[[], Awaitable[None]]) -> None:
+        self._refreshers.append(refresh)
 
     def count_unmodelled(self, entity_type: str, aspect: str, n: int = 1) -> None:
         labels = (entity_type, aspect)
@@ -93,6 +99,8 @@ class Metrics:
         self.ingest_unmodelled.labels(*labels).inc(n)
 
     async def endpoint(self, _: Request) -> Response:
+        for refresh in self._refreshers:
+            await refresh()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
     def middleware(self, app: ASGIApp) -> ASGIApp:

@@ -50,8 +50,9 @@ from incident_graph.store.tables import (
 TEAM_PREFIX: Final = "urn:li:corpGroup:"
 # Only these kinds of event carry a state: a raise, and the writes that may set a status.
 _STATE_KINDS: Final = (EventKind.RAISED, EventKind.STATUS_CHANGED, EventKind.UPDATED)
-_NEW_STATE = IncidentEvent.payload[("new", "state")].as_string()
-_OLD_STATE = IncidentEvent.payload[("old", "state")].as_string()
+# The state an event recorded, before and after (JSON paths; both databases read them).
+_NEW_STATE: ColumnElement[str] = IncidentEvent.payload[("new", "state")].as_string()
+_OLD_STATE: ColumnElement[str] = IncidentEvent.payload[("old", "state")].as_string()
 MIX_FIELDS: Final = ("state", "stage", "priority", "type", "source", "platform", "team")
 
 
@@ -112,7 +113,6 @@ async def _tallies(
         else_=(IncidentEvent.time_ms - window.from_ms) // width,
     ).label("bucket")
     active = IncidentState.ACTIVE.value
-    resolved = IncidentState.RESOLVED.value
     conditions: list[ColumnElement[bool]] = [
         IncidentEvent.kind.in_(_STATE_KINDS),
         IncidentEvent.time_ms < window.to_ms,
@@ -123,7 +123,7 @@ async def _tallies(
         select(
             bucket,
             func.sum(_flag(IncidentEvent.kind == EventKind.RAISED)),
-            func.sum(_flag((new_state == resolved) & (old_state != resolved))),
+            func.sum(_flag(_moved_to_resolved())),
             func.sum(_flag(new_state == active) - _flag(old_state == active)),
         )
         .where(*conditions)
@@ -238,4 +238,73 @@ async def _durations(
     )
 
 
-__all__ = ["MIX_FIELDS", "MetricsCounts", "incident_metrics"]
+@dataclass(frozen=True, slots=True)
+class StateMove:
+    """A raise or a move into RESOLVED, as the timeline recorded it (event id and time)."""
+
+    event_id: int
+    raised: bool
+    resolved: bool
+    # From the incident's raise to this resolution; None unless `resolved`.
+    resolve_ms: int | None
+
+
+def _moved_to_resolved() -> ColumnElement[bool]:
+    new_state, old_state = _NEW_STATE, func.coalesce(_OLD_STATE, "")
+    resolved = IncidentState.RESOLVED.value
+    return (new_state == resolved) & (old_state != resolved)
+
+
+async def state_moves_after(session: AsyncSession, *, after_id: int) -> list[StateMove]:
+    """Raises and resolutions recorded by events after `after_id`, oldest first (by the
+    primary key: the events since a high-water mark, whatever their number before it)."""
+    into_resolved = _moved_to_resolved()
+    rows = await session.execute(
+        select(
+            IncidentEvent.id,
+            IncidentEvent.kind == EventKind.RAISED,
+            into_resolved,
+            IncidentEvent.time_ms - Incident.created_ms,
+        )
+        .join(Incident, Incident.id == IncidentEvent.incident_id)
+        .where(
+            IncidentEvent.id > after_id,
+            IncidentEvent.kind.in_(_STATE_KINDS),
+            (IncidentEvent.kind == EventKind.RAISED) | into_resolved,
+        )
+        .order_by(IncidentEvent.id)
+    )
+    return [
+        StateMove(
+            event_id=int(event_id),
+            raised=bool(raised),
+            resolved=bool(resolved),
+            resolve_ms=int(took) if resolved else None,
+        )
+        for event_id, raised, resolved, took in rows
+    ]
+
+
+async def last_event_id(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.max(IncidentEvent.id))) or 0)
+
+
+async def active_by_priority(session: AsyncSession) -> dict[str | None, int]:
+    """Active incidents by priority (None: no priority), from the state index."""
+    rows = await session.execute(
+        select(Incident.priority, func.count())
+        .where(Incident.state == IncidentState.ACTIVE)
+        .group_by(Incident.priority)
+    )
+    return {None if p is None else str(p): int(n) for p, n in rows}
+
+
+__all__ = [
+    "MIX_FIELDS",
+    "MetricsCounts",
+    "StateMove",
+    "active_by_priority",
+    "incident_metrics",
+    "last_event_id",
+    "state_moves_after",
+]
