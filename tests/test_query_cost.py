@@ -68,7 +68,7 @@ PAGE = """query($n: Int!) { searchAcrossEntities(input: {query: "*", count: $n})
 } }"""
 
 
-async def test_a_page_of_assets_with_health_and_incidents_costs_four_statements(api: Api) -> None:
+async def test_a_page_of_assets_with_health_and_incidents_costs_five_statements(api: Api) -> None:
     assets = [f"urn:li:dataset:(urn:li:dataPlatform:hive,db.t{i:03d},PROD)" for i in range(100)]
     await api.gql(
         "mutation($input: [AssetInput!]!) { upsertAssets(input: $input) { created } }",
@@ -83,8 +83,9 @@ async def test_a_page_of_assets_with_health_and_incidents_costs_four_statements(
     small, small_data = await _statements(api, PAGE, {"n": 10})
     large, large_data = await _statements(api, PAGE, {"n": 100})
     # The token check, the search page (total included), health of every asset (own and
-    # upstream incidents in one recursive query) and every asset's incident page.
-    assert small == large == 4
+    # upstream incidents in one recursive query), every asset's checks (the ASSERTIONS entry)
+    # and every asset's incident page.
+    assert small == large == 5
     results = large_data["searchAcrossEntities"]["searchResults"]
     assert len(results) == 100
     first = results[0]["entity"]

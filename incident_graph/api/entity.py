@@ -6,7 +6,7 @@ import strawberry
 
 from incident_graph import urns
 from incident_graph.api.context import Info
-from incident_graph.api.enums import AssertionType, EntityType
+from incident_graph.api.enums import EntityType
 from incident_graph.api.scalars import Long
 from incident_graph.domain.errors import BadUserInputError
 
@@ -21,19 +21,6 @@ class Entity:
 class AuditStamp:
     time: Long
     actor: str | None = None
-
-
-@strawberry.type(description="What an assertion is (DataHub's AssertionInfo).")
-class AssertionInfo:
-    type: AssertionType
-    description: str | None = None
-
-
-@strawberry.type(description="A data-quality check that can raise incidents.")
-class Assertion(Entity):
-    @strawberry.field(description="What the check is; null while this server keeps no checks.")
-    def info(self) -> AssertionInfo | None:
-        return None
 
 
 @strawberry.type(description="An entity of a kind this server does not model further.")
@@ -57,4 +44,4 @@ async def find_asset(info: Info, urn: str, entity: str) -> Entity | None:
     return None if row is None else info.context.asset_entity(row)
 
 
-__all__ = ["Assertion", "AssertionInfo", "AuditStamp", "Entity", "OtherEntity", "find_asset"]
+__all__ = ["AuditStamp", "Entity", "OtherEntity", "find_asset"]

@@ -15,6 +15,7 @@ from strawberry.types.enum import EnumValue, StrawberryEnumDefinition
 
 from incident_graph.domain.access import GrantScope, Privilege
 from incident_graph.domain.assets import OwnershipType
+from incident_graph.domain.checks import Action, CheckType, ResultStatus
 from incident_graph.domain.enums import (
     EventKind,
     IncidentPriority,
@@ -54,6 +55,18 @@ strawberry.enum(
     description="PENDING, DELIVERED, FAILED (another attempt is scheduled) or DEAD.",
 )
 strawberry.enum(NotifyKind, name="NotificationEventType", description="The changes that notify.")
+strawberry.enum(CheckType, description="Ours: what a check looks at (DataHub's assertion types).")
+strawberry.enum(
+    ResultStatus,
+    name="CheckResultStatus",
+    description="Ours: a run's outcome; ERROR means the check could not be evaluated.",
+)
+strawberry.enum(
+    Action,
+    name="CheckResultAction",
+    description="Ours: what a reported result did: raised an incident, attached to the check's "
+    "open one, resolved it, or nothing.",
+)
 
 # The same kinds under the class's own name: schema.graphql publishes both enums, this one on the
 # incidentEvents subscription's fields (which name it with graphql_type), the other everywhere else.
@@ -126,7 +139,9 @@ class FilterOperator(Enum):
 
 __all__ = [
     "LIVE_NOTIFY_KIND",
+    "Action",
     "AssertionType",
+    "CheckType",
     "DeliveryStatus",
     "DestinationKind",
     "EntityType",
@@ -146,6 +161,7 @@ __all__ = [
     "NotifyKind",
     "OwnershipType",
     "Privilege",
+    "ResultStatus",
     "Role",
     "RootCauseCategory",
     "SubscriptionReason",

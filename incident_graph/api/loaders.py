@@ -6,6 +6,7 @@ from functools import cached_property
 
 from incident_graph.api.access.loaders import DirectoryLoaders
 from incident_graph.api.assets.loaders import AssetLoaders
+from incident_graph.api.checks.loaders import CheckLoaders
 from incident_graph.api.incidents.loaders import IncidentLoaders
 from incident_graph.api.lifecycle.loaders import LifecycleLoaders
 from incident_graph.store import Database
@@ -31,6 +32,10 @@ class Loaders:
     @cached_property
     def lifecycle(self) -> LifecycleLoaders:
         return LifecycleLoaders(self._db)
+
+    @cached_property
+    def checks(self) -> CheckLoaders:
+        return CheckLoaders(self._db)
 
     @cached_property
     def directory(self) -> DirectoryLoaders:

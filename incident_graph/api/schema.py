@@ -15,7 +15,9 @@ from incident_graph.api.access import AccessMutations, AccessQueries
 from incident_graph.api.access.types import CorpGroup, CorpUser
 from incident_graph.api.assets import AssetMutations, AssetQueries, ImpactedAssetQueries
 from incident_graph.api.assets.types import ASSET_CLASSES
-from incident_graph.api.entity import Assertion, OtherEntity
+from incident_graph.api.checks import CheckMutations, CheckQueries
+from incident_graph.api.checks.types import Assertion
+from incident_graph.api.entity import OtherEntity
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import (
     InputTypeAliases,
@@ -53,6 +55,7 @@ QUERIES: tuple[type, ...] = (
     IncidentSearchQueries,
     MetricsQueries,
     AccessQueries,
+    CheckQueries,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscriptions,)
 MUTATIONS: tuple[type, ...] = (
@@ -61,6 +64,7 @@ MUTATIONS: tuple[type, ...] = (
     LifecycleMutations,
     NotificationMutations,
     AccessMutations,
+    CheckMutations,
 )
 
 

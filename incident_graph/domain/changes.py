@@ -43,6 +43,8 @@ class TimelinePayload(TypedDict, total=False):
     old: dict[str, TimelineValue]
     new: dict[str, TimelineValue]
     commentId: int
+    # The check results a CHECK_RESULTS_LINKED or _UNLINKED event is about.
+    checkResultIds: list[int]
 
 
 @dataclass(frozen=True, slots=True)

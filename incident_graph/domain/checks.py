@@ -9,6 +9,7 @@ settings where it has them, the server's default for the rest.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, TypeVar
@@ -227,7 +228,7 @@ def build_result(
     )
 
 
-def check_batch(results: list[ResultSpec]) -> list[ResultSpec]:
+def check_batch(results: Sequence[object]) -> None:
     """A batch of results: at least one, at most MAX_RESULTS."""
     if not results:
         raise BadUserInputError("give at least one result")
@@ -236,7 +237,6 @@ def check_batch(results: list[ResultSpec]) -> list[ResultSpec]:
             f"{len(results)} results in one request; send at most {MAX_RESULTS} at a time "
             "(split the batch)"
         )
-    return results
 
 
 def build_policy(

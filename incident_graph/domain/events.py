@@ -41,12 +41,29 @@ class AssetRef(TypedDict):
     type: str
 
 
+class CheckResultRef(TypedDict):
+    """A check's result an event is about (the failing run that raised an incident)."""
+
+    id: int
+    check: str
+    checkName: str
+    runId: str
+    status: str
+    time: int
+    observedValue: str | None
+    threshold: str | None
+    message: str | None
+    url: str | None
+
+
 class EventExtra(TypedDict, total=False):
-    """What some events carry beyond the incident: a comment and whom it mentions."""
+    """What some events carry beyond the incident: a comment and whom it mentions, or the
+    check result that raised it."""
 
     comment: str
     commentId: int
     mentions: list[str]
+    checkResult: CheckResultRef
 
 
 class EventPayload(TypedDict):
@@ -85,6 +102,7 @@ class Notification(TypedDict):
 
 __all__ = [
     "AssetRef",
+    "CheckResultRef",
     "DownstreamOwner",
     "EventExtra",
     "EventPayload",

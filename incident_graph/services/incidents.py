@@ -8,19 +8,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
-from incident_graph.domain.changes import IncidentChange, Unset, notify_kinds
+from incident_graph.domain.changes import IncidentChange, TimelinePayload, Unset, notify_kinds
 from incident_graph.domain.enums import EventKind, SubscriptionReason
 from incident_graph.domain.errors import ConflictError, NotFoundError
+from incident_graph.domain.events import EventExtra
 from incident_graph.domain.incidents import RaiseSpec, StatusSpec, UpdateSpec
 from incident_graph.domain.ingest import Stamp
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify import outbox
 from incident_graph.store import Writer
 from incident_graph.store import assets as asset_store
+from incident_graph.store import checks as check_store
 from incident_graph.store import incidents as incident_store
 from incident_graph.store import lifecycle as lifecycle_store
 from incident_graph.store.incidents import HeldIncident
-from incident_graph.store.tables import Incident
+from incident_graph.store.tables import CheckResult, Incident
 from incident_graph.urns import AssetUrn
 
 
@@ -71,6 +73,75 @@ async def follow(
         )
 
 
+async def insert_raised(
+    session: AsyncSession,
+    *,
+    spec: RaiseSpec,
+    actor: str,
+    now: int,
+    require_note: bool = True,
+    created: Stamp | None = None,
+    status_stamp: Stamp | None = None,
+    results: Sequence[CheckResult] = (),
+    extra: EventExtra | None = None,
+) -> HeldIncident | None:
+    """Inside a unit: insert a raised incident (with `results` linked), subscribe its people and
+    record its NEW_INCIDENT event (with `extra`); None when its URN exists already."""
+    # A sender's own stamps (DataHub ingestion) stand for when and by whom it happened.
+    at, by = (created.time_ms, created.actor) if created else (now, actor)
+    status_at, status_by = (status_stamp.time_ms, status_stamp.actor) if status_stamp else (at, by)
+    fields = rules.raised(spec, actor=status_by, now_ms=status_at, require_note=require_note)
+    known = await asset_store.ensure_known(session, spec.assets, now)
+    incident = await incident_store.insert_incident(
+        session,
+        spec=spec,
+        fields=fields,
+        assets=[known[a.urn] for a in spec.assets],
+        actor=by,
+        now_ms=at,
+    )
+    if incident is None:
+        return None
+    await follow(
+        session, incident_id=incident.id, lead=fields.lead_urn, assignees=spec.assignees, now=now
+    )
+    await link_results(session, incident=incident, results=results, actor=actor, now=now)
+    await outbox.record(
+        session,
+        kind=NotifyKind.NEW_INCIDENT,
+        incident=incident,
+        actor=actor,
+        now_ms=now,
+        extra=extra,
+    )
+    return incident
+
+
+async def link_results(
+    session: AsyncSession,
+    *,
+    incident: HeldIncident,
+    results: Sequence[CheckResult],
+    actor: str,
+    now: int,
+) -> list[int]:
+    """Inside a unit: link check results to the incident, with one timeline entry naming the
+    ones newly linked; returns their ids."""
+    linked = await check_store.link(
+        session, incident_id=incident.id, results=results, actor=actor, now_ms=now
+    )
+    if linked:
+        await incident_store.add_event(
+            session,
+            incident_id=incident.id,
+            kind=EventKind.CHECK_RESULTS_LINKED,
+            actor=actor,
+            now_ms=now,
+            payload=TimelinePayload(checkResultIds=linked),
+        )
+    return linked
+
+
 async def raise_incident(
     *,
     writer: Writer,
@@ -80,11 +151,13 @@ async def raise_incident(
     access: IncidentAccess | None = None,
     created: Stamp | None = None,
     status_stamp: Stamp | None = None,
+    result_ids: Sequence[int] = (),
 ) -> str:
     """Create an incident (or recognise a retried raise with the same caller id).
 
     `created` and `status_stamp` keep a sender's own stamps (DataHub ingestion): the incident
     is then recorded as created, and its status last updated, when and by whom they say.
+    `result_ids` are check results the incident covers (Soda's raise from results).
     """
 
     async def unit(session: AsyncSession) -> str:
@@ -94,37 +167,27 @@ async def raise_incident(
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is not None:
                 return _same_raise(existing, spec)
-        now = writer.clock()
-        # A sender's own stamps (DataHub ingestion) stand for when and by whom it happened.
-        at, by = (created.time_ms, created.actor) if created else (now, actor)
-        status_at, status_by = (
-            (status_stamp.time_ms, status_stamp.actor) if status_stamp else (at, by)
-        )
-        fields = rules.raised(spec, actor=status_by, now_ms=status_at, require_note=require_note)
-        known = await asset_store.ensure_known(session, spec.assets, now)
-        incident = await incident_store.insert_incident(
+        results = await check_store.get_results(session, ids=result_ids)
+        if len(results) != len(set(result_ids)):
+            missing = sorted(set(result_ids) - {r.id for r in results})
+            raise NotFoundError(
+                f"no check results with ids {missing}; use the ids reportCheckResults returned"
+            )
+        incident = await insert_raised(
             session,
             spec=spec,
-            fields=fields,
-            assets=[known[a.urn] for a in spec.assets],
-            actor=by,
-            now_ms=at,
+            actor=actor,
+            now=writer.clock(),
+            require_note=require_note,
+            created=created,
+            status_stamp=status_stamp,
+            results=results,
         )
         if incident is None:  # a concurrent raise with the same caller id won the race
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is None:
                 raise ConflictError(f"incident {spec.urn!r} is being created; retry")
             return _same_raise(existing, spec)
-        await follow(
-            session,
-            incident_id=incident.id,
-            lead=fields.lead_urn,
-            assignees=spec.assignees,
-            now=now,
-        )
-        await outbox.record(
-            session, kind=NotifyKind.NEW_INCIDENT, incident=incident, actor=actor, now_ms=now
-        )
         return spec.urn
 
     return await run_checked(writer, unit)
@@ -152,6 +215,30 @@ async def _announce(
         await outbox.record(session, kind=kind, incident=incident, actor=actor, now_ms=now)
 
 
+async def change_status(
+    session: AsyncSession,
+    *,
+    incident: HeldIncident,
+    status: StatusSpec,
+    actor: str,
+    now: int,
+    require_note: bool = True,
+) -> None:
+    """Inside a unit: replace a held incident's status, subscribe a new lead, announce it."""
+    current = incident.fields
+    change = rules.plan_status(current, status, actor=actor, now_ms=now, require_note=require_note)
+    await incident_store.apply_change(
+        session,
+        incident=incident,
+        kind=EventKind.STATUS_CHANGED,
+        change=change,
+        actor=actor,
+        now_ms=now,
+    )
+    await follow(session, incident_id=incident.id, lead=_set_lead(change), assignees=None, now=now)
+    await _announce(session, incident, notify_kinds(current, change), actor=actor, now=now)
+
+
 async def update_incident_status(
     *,
     writer: Writer,
@@ -166,23 +253,14 @@ async def update_incident_status(
 
     async def unit(session: AsyncSession) -> None:
         incident = await locked(session, urn, expected_version, access=access)
-        now = writer.clock()
-        current = incident.fields
-        change = rules.plan_status(
-            current, status, actor=actor, now_ms=now, require_note=require_note
-        )
-        await incident_store.apply_change(
+        await change_status(
             session,
             incident=incident,
-            kind=EventKind.STATUS_CHANGED,
-            change=change,
+            status=status,
             actor=actor,
-            now_ms=now,
+            now=writer.clock(),
+            require_note=require_note,
         )
-        await follow(
-            session, incident_id=incident.id, lead=_set_lead(change), assignees=None, now=now
-        )
-        await _announce(session, incident, notify_kinds(current, change), actor=actor, now=now)
 
     await run_checked(writer, unit)
 

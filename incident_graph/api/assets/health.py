@@ -6,7 +6,8 @@ import strawberry
 
 from incident_graph.api.enums import HealthStatus, HealthStatusType
 from incident_graph.api.scalars import Long
-from incident_graph.domain.health import IncidentHealth, UpstreamHealth
+from incident_graph.domain.checks import ResultStatus
+from incident_graph.domain.health import AssertionHealth, IncidentHealth, UpstreamHealth
 
 
 @strawberry.type(description="What is known of an asset's active incidents.")
@@ -33,6 +34,21 @@ class UpstreamIncidentHealthDetails:
     assets: list[UpstreamIncidentAsset]
 
 
+@strawberry.type(description="Ours: what is known of an asset's checks (the ASSERTIONS entry).")
+class AssertionHealthDetails:
+    total: int = strawberry.field(description="Checks on the asset.")
+    failing_assertion_urns: list[str] = strawberry.field(
+        description="Checks whose latest run failed."
+    )
+
+
+_HEALTH_OF: dict[ResultStatus, HealthStatus] = {
+    ResultStatus.FAIL: HealthStatus.FAIL,
+    ResultStatus.WARN: HealthStatus.WARN,
+    ResultStatus.PASS: HealthStatus.PASS,
+}
+
+
 @strawberry.type(description="One aspect of an asset's health.")
 class Health:
     type: HealthStatusType
@@ -43,6 +59,21 @@ class Health:
     upstream_incident_health_details: UpstreamIncidentHealthDetails | None = strawberry.field(
         default=None, description="Ours: set on the UPSTREAM_INCIDENTS entry."
     )
+    assertion_health_details: AssertionHealthDetails | None = strawberry.field(
+        default=None, description="Ours: set on the ASSERTIONS entry."
+    )
+
+    @classmethod
+    def from_assertions(cls, health: AssertionHealth) -> Health:
+        return cls(
+            type=HealthStatusType.ASSERTIONS,
+            status=_HEALTH_OF[health.status],
+            message=health.message,
+            causes=list(health.causes),
+            assertion_health_details=AssertionHealthDetails(
+                total=health.total, failing_assertion_urns=list(health.failing)
+            ),
+        )
 
     @classmethod
     def from_upstream(cls, health: UpstreamHealth) -> Health:

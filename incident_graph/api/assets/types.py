@@ -19,6 +19,7 @@ from incident_graph.api.assets.catalog import (
 from incident_graph.api.assets.health import Health
 from incident_graph.api.assets.loaders import LineageKey, PageKey
 from incident_graph.api.assets.unmodelled import Container, DomainAssociation, GlossaryTerms
+from incident_graph.api.checks.types import Assertion
 from incident_graph.api.context import Info
 from incident_graph.api.entity import Entity
 from incident_graph.api.enums import (
@@ -31,7 +32,12 @@ from incident_graph.api.incidents.types import EntityIncidentsResult, Incident
 from incident_graph.api.scalars import Long
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.errors import BadUserInputError
-from incident_graph.domain.health import incident_health, upstream_health
+from incident_graph.domain.health import (
+    CheckState,
+    assertion_health,
+    incident_health,
+    upstream_health,
+)
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.incidents import PageFilter
 from incident_graph.store.tables import Asset as AssetRow
@@ -74,16 +80,29 @@ class DataAsset(Entity):
     @strawberry.field(
         description=(
             "Health entries: INCIDENTS fails while any incident on the asset is active; "
-            "UPSTREAM_INCIDENTS fails while any asset upstream of it has one."
+            "UPSTREAM_INCIDENTS fails while any asset upstream of it has one; ASSERTIONS "
+            "(only on assets with checks) fails while the latest run of any check failed."
         )
     )
     async def health(self, info: Info) -> list[Health] | None:
         loaders = info.context.loaders.assets
         inputs = await loaders.health.load(self.row.id)
-        return [
+        checks = await info.context.loaders.checks.of_asset.load(self.row.id)
+        entries = [
             Health.from_incidents(incident_health(inputs.active)),
             Health.from_upstream(upstream_health(inputs.upstream, loaders.lineage_depth)),
         ]
+        assertions = assertion_health(
+            tuple(CheckState(c.check.urn, c.check.latest_status) for c in checks)
+        )
+        if assertions is not None:
+            entries.append(Health.from_assertions(assertions))
+        return entries
+
+    @strawberry.field(description="Ours: the checks on the asset, by name.")
+    async def checks(self, info: Info) -> list[Assertion]:
+        found = await info.context.loaders.checks.of_asset.load(self.row.id)
+        return [Assertion(urn=c.check.urn, type=EntityType.ASSERTION, row=c.check) for c in found]
 
     @strawberry.field(description="Name and description.")
     def properties(self) -> AssetProperties:

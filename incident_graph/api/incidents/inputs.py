@@ -94,6 +94,14 @@ class RaiseIncidentInput:
             "with other content it is a CONFLICT."
         ),
     )
+    check_result_ids: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "Ours: check results the incident covers (from reportCheckResults), linked to it. "
+            "Without resourceUrn(s) it is raised on their checks' assets; without a source, "
+            "as ASSERTION_FAILURE of their check when they share one."
+        ),
+    )
 
 
 @strawberry.input(description="Fields to change on an incident; omitted fields stay as they are.")

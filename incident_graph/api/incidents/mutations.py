@@ -6,7 +6,9 @@ from typing import Any
 
 import strawberry
 
+from incident_graph.api.checks.inputs import result_ids
 from incident_graph.api.context import Info
+from incident_graph.api.enums import IncidentSourceType
 from incident_graph.api.incidents.inputs import (
     IncidentStatusInput,
     RaiseIncidentInput,
@@ -17,6 +19,7 @@ from incident_graph.api.permissions import CanManageIncidents, incident_access
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.changes import UNSET
 from incident_graph.domain.lifecycle import check_lead
+from incident_graph.services import checks as check_service
 from incident_graph.services import incidents as incident_service
 
 
@@ -30,6 +33,18 @@ class IncidentMutations:
         permission_classes=[CanManageIncidents], description="Raise an incident; returns its URN."
     )
     async def raise_incident(self, info: Info, input: RaiseIncidentInput) -> str:
+        ctx = info.context
+        ids = result_ids(input.check_result_ids or [])
+        found = await check_service.covered(db=ctx.db, result_ids=ids)
+        resources = input.resource_urns
+        if input.resource_urn is None and not resources and ids:
+            resources = list(dict.fromkeys(f.asset_urn for f in found))
+        source_type = input.source.type if input.source else None
+        source_urn = input.source.source_urn if input.source else None
+        if input.source is None and ids:
+            source_type = IncidentSourceType.ASSERTION_FAILURE
+            checks = {f.check_urn for f in found}
+            source_urn = checks.pop() if len(checks) == 1 else None
         spec = rules.build_raise(
             caller_id=input.id,
             type_=input.type,
@@ -37,21 +52,21 @@ class IncidentMutations:
             title=input.title,
             description=input.description,
             resource_urn=input.resource_urn,
-            resource_urns=input.resource_urns,
-            source_type=input.source.type if input.source else None,
-            source_urn=input.source.source_urn if input.source else None,
+            resource_urns=resources,
+            source_type=source_type,
+            source_urn=source_urn,
             priority=input.priority,
             assignee_urns=input.assignee_urns,
             started_at=input.started_at,
             status=input.status.to_spec() if input.status else None,
         )
-        ctx = info.context
         return await incident_service.raise_incident(
             writer=ctx.writer,
             spec=spec,
             actor=ctx.principal.urn,
             require_note=ctx.settings.require_resolution_note,
             access=incident_access(info),
+            result_ids=ids,
         )
 
     @strawberry.mutation(

@@ -6,8 +6,10 @@ import strawberry
 
 from incident_graph import urns
 from incident_graph.api.access.types import CorpUser, OwnerType, actor_entity
+from incident_graph.api.checks.loaders import ResultsKey
+from incident_graph.api.checks.types import Assertion, CheckResult, CheckResults
 from incident_graph.api.context import Info
-from incident_graph.api.entity import Assertion, AuditStamp, Entity, OtherEntity
+from incident_graph.api.entity import AuditStamp, Entity, OtherEntity
 from incident_graph.api.enums import (
     EntityType,
     IncidentPriority,
@@ -196,6 +198,21 @@ class Incident(Entity):
             count=len(found.rows),
             total=found.total,
             comments=[IncidentComment(row=r) for r in found.rows],
+        )
+
+    @strawberry.field(description="Ours: the check results the incident covers, newest run first.")
+    async def check_results(
+        self, info: Info, start: int | None = 0, count: int | None = DEFAULT_COUNT
+    ) -> CheckResults:
+        window = page(start, count)
+        found = await info.context.loaders.checks.incident_results.load(
+            ResultsKey(self.row.id, window.start, window.count)
+        )
+        return CheckResults(
+            start=window.start,
+            count=len(found.rows),
+            total=found.total,
+            results=[CheckResult(row=r, check_row=c) for r, c in found.rows],
         )
 
     @strawberry.field(description="Ours: who follows the incident.")
