@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from incident_graph.api import build_schema
 from incident_graph.api.http import (
+    BadgeRoute,
     GraphQLView,
     LiveView,
     RequestGate,
@@ -113,6 +114,11 @@ def create_app(settings: Settings, *, clock: Clock = now_ms) -> Starlette:
                 ),
             ),
             Route("/metrics", metrics.endpoint),
+            Route(
+                "/badge/{path:path}",
+                BadgeRoute(view, settings=settings, keyring=keyring),
+                methods=["GET", "HEAD"],
+            ),
             *http_routes(),
             *ingest_routes(),
             *console_routes(),

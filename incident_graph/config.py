@@ -176,6 +176,9 @@ class Settings:
     ingest_max_body_bytes: int = field(default=16_000_000, metadata=_at_least(1))
     # True: anyone may load the schema (introspection) without a token. False: a token is needed.
     public_introspection: bool = True
+    # True: /badge/<urn>.svg answers without a signature, for any asset (anyone who can reach
+    # the server sees every asset's health). False: only URLs signed by the server (badgeUrl).
+    public_badges: bool = False
     # Browser origins allowed to call the API cross-origin; empty means CORS stays off.
     cors_origins: tuple[str, ...] = field(default=(), metadata=_parsed_by(_origins))
 

@@ -14,6 +14,8 @@ encryption, still readable, and sealed by `seal_channels` at the next start.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 from collections.abc import Callable
@@ -106,14 +108,22 @@ class Keyring:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        found = _read(settings)
-        self._keys = None if found is None else [Fernet(k) for k in found]
+        self._raw = _read(settings)
+        self._keys = None if self._raw is None else [Fernet(k) for k in self._raw]
 
     @property
     def keys(self) -> list[Fernet]:
         if self._keys is None:
-            self._keys = [Fernet(k) for k in _make(self._settings)]
+            self._raw = _make(self._settings)
+            self._keys = [Fernet(k) for k in self._raw]
         return self._keys
+
+    def derived(self, purpose: bytes) -> list[bytes]:
+        """A key per configured key for `purpose` (HMAC of the purpose under the key), the
+        current one first: other uses (signing badge URLs) get keys of their own, never the
+        ones that encrypt, and follow a rotation as the secrets do."""
+        self.keys  # noqa: B018 - makes the key file when there is none yet
+        return [hmac.new(raw, purpose, hashlib.sha256).digest() for raw in self._raw or []]
 
     @property
     def fernet(self) -> MultiFernet:

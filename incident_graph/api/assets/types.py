@@ -30,6 +30,7 @@ from incident_graph.api.enums import (
 )
 from incident_graph.api.incidents.types import EntityIncidentsResult, Incident
 from incident_graph.api.scalars import Long
+from incident_graph.auth import badge_signature
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.health import (
@@ -103,6 +104,15 @@ class DataAsset(Entity):
     async def checks(self, info: Info) -> list[Assertion]:
         found = await info.context.loaders.checks.of_asset.load(self.row.id)
         return [Assertion(urn=c.check.urn, type=EntityType.ASSERTION, row=c.check) for c in found]
+
+    @strawberry.field(
+        description=(
+            "Ours: the URL of the asset's health badge (SVG; add &format=json for shields.io's "
+            "endpoint JSON), signed for this asset, to embed where no token can be sent."
+        )
+    )
+    def badge_url(self, info: Info) -> str:
+        return badge_signature.badge_url(info.context.settings, info.context.keyring, self.row.urn)
 
     @strawberry.field(description="Name and description.")
     def properties(self) -> AssetProperties:
