@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from helpers import Api
-from postgres_server import PostgresServer, execute, find_server
+from postgres_databases import PostgresDatabases
+from postgres_server import PostgresServer, find_server
 
 from incident_graph.app import create_app
 from incident_graph.config import Settings
@@ -62,16 +63,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres: PostgresServer | None, session_tag: str) -> Iterator[str | None]:
-    """One migrated PostgreSQL database per test process, the template of each test's own."""
+def postgres_databases(
+    postgres: PostgresServer | None, session_tag: str
+) -> Iterator[PostgresDatabases | None]:
     if postgres is None:
         yield None
         return
-    name = f"igt_{session_tag}_template"
-    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"'))
-    asyncio.run(_migrate(postgres.database_url(name)))
-    yield name
-    asyncio.run(execute(postgres.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    databases = PostgresDatabases(postgres, session_tag, migrate=_migrate)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
@@ -79,12 +79,12 @@ def database_url(
     request: pytest.FixtureRequest,
     backend: str,
     tmp_path: Path,
-    postgres: PostgresServer | None,
-    session_tag: str,
+    postgres_databases: PostgresDatabases | None,
 ) -> Iterator[str]:
-    """A database for one test, dropped afterwards: migrated to the latest revision (a copy of
-    the process's template, so no test pays for the migrations), or empty for tests marked
-    `empty_database`."""
+    """A database of the test's own, migrated to the latest revision and holding no rows, or
+    not even migrated for tests marked `empty_database`. Nobody pays for the migrations twice:
+    SQLite copies a migrated file; PostgreSQL reuses emptied databases made from a migrated
+    template (see postgres_databases.py)."""
     empty = request.node.get_closest_marker("empty_database") is not None
     if backend == "sqlite":
         path = tmp_path / "test.db"
@@ -92,13 +92,11 @@ def database_url(
             shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    if postgres is None:
+    if postgres_databases is None:
         pytest.skip("no PostgreSQL server could be found or started")
-    name = f"igt_{session_tag}_{uuid.uuid4().hex[:10]}"
-    template = "" if empty else f' TEMPLATE "{request.getfixturevalue("postgres_template")}"'
-    asyncio.run(execute(postgres.url, f'CREATE DATABASE "{name}"{template}'))
-    yield postgres.database_url(name)
-    asyncio.run(execute(postgres.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    name = postgres_databases.take(empty=empty)
+    yield postgres_databases.server.database_url(name)
+    postgres_databases.give_back(name, reuse=not empty)
 
 
 @pytest.fixture

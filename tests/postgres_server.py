@@ -31,6 +31,10 @@ class PostgresServer:
     def database_url(self, name: str) -> str:
         return self.url.rsplit("/", 1)[0] + "/" + name
 
+    def dsn(self, name: str) -> str:
+        """asyncpg's address of database `name`."""
+        return _dsn(self.database_url(name))
+
     def stop(self) -> None:
         if self.cleanup_dir and self.pg_ctl:
             subprocess.run(
