@@ -332,3 +332,20 @@ async def test_new_incident_event_carries_the_failing_result(api: Api) -> None:
         "message": "12 null order ids",
         "url": None,
     }
+
+
+async def test_has_failing_assertions_search_filter(api: Api) -> None:
+    search = """query($v: [String!]!) { searchAcrossEntities(input: {query: "*", orFilters:
+        [{and: [{field: "hasFailingAssertions", values: $v}]}]}) { total searchResults {
+        entity { urn } } } }"""
+    await report(api, result("run-1"))
+    await report(api, result("run-1", "PASS", assetUrn=OTHER))
+    failing = (await api.gql(search, {"v": ["true"]}))["searchAcrossEntities"]
+    assert [r["entity"]["urn"] for r in failing["searchResults"]] == [DATASET]
+    passing = (await api.gql(search, {"v": ["false"]}))["searchAcrossEntities"]
+    assert [r["entity"]["urn"] for r in passing["searchResults"]] == [OTHER]
+
+    await report(api, result("run-2", "PASS"))
+    assert (await api.gql(search, {"v": ["true"]}))["searchAcrossEntities"]["total"] == 0
+    bad = await api.error(search, {"v": ["maybe"]})
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT"

@@ -16,6 +16,8 @@ NUM_ACTIVE_INCIDENTS: Final = "numActiveIncidents"
 ACTIVE_INCIDENT_TYPES: Final = "activeIncidentTypes"
 ACTIVE_INCIDENT_PRIORITIES: Final = "activeIncidentPriorities"
 HAS_RESOLVED_INCIDENTS: Final = "hasResolvedIncidents"
+# The latest run of one of the asset's checks failed (its ASSERTIONS health entry fails).
+HAS_FAILING_ASSERTIONS: Final = "hasFailingAssertions"
 ENTITY_TYPE: Final = "_entityType"
 PLATFORM: Final = "platform"
 OWNERS: Final = "owners"
@@ -31,6 +33,7 @@ KNOWN_FIELDS: Final = (
     ACTIVE_INCIDENT_TYPES,
     ACTIVE_INCIDENT_PRIORITIES,
     HAS_RESOLVED_INCIDENTS,
+    HAS_FAILING_ASSERTIONS,
     ENTITY_TYPE,
     PLATFORM,
     PLATFORM_KEYWORD,
@@ -157,6 +160,7 @@ def _platforms(_field: str, values: tuple[str, ...]) -> tuple[str, ...]:
 _CHECKS: Final[dict[str, Callable[[str, tuple[str, ...]], tuple[str, ...]]]] = {
     HAS_ACTIVE_INCIDENTS: _booleans,
     HAS_RESOLVED_INCIDENTS: _booleans,
+    HAS_FAILING_ASSERTIONS: _booleans,
     NUM_ACTIVE_INCIDENTS: _count,
     ACTIVE_INCIDENT_TYPES: _one_of(tuple(IncidentType)),
     ACTIVE_INCIDENT_PRIORITIES: _one_of(tuple(IncidentPriority)),

@@ -10,6 +10,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.domain.checks import ResultStatus
 from incident_graph.domain.enums import IncidentState
 from incident_graph.domain.scroll import ScrollValue
 from incident_graph.domain.search import (
@@ -17,6 +18,7 @@ from incident_graph.domain.search import (
     ACTIVE_INCIDENT_TYPES,
     ENTITY_TYPE,
     HAS_ACTIVE_INCIDENTS,
+    HAS_FAILING_ASSERTIONS,
     HAS_RESOLVED_INCIDENTS,
     NUM_ACTIVE_INCIDENTS,
     OWNERS,
@@ -28,7 +30,7 @@ from incident_graph.domain.search import (
     Criterion,
     matches_everything,
 )
-from incident_graph.store.tables import Asset, AssetOwner, AssetTag, Incident, IncidentAsset
+from incident_graph.store.tables import Asset, AssetOwner, AssetTag, Check, Incident, IncidentAsset
 
 _COMPARE: Final[dict[str, Callable[[Any, Any], ColumnElement[bool]]]] = {
     "EQUAL": operator.eq,
@@ -80,6 +82,10 @@ def _boolean(values: tuple[str, ...], when_true: ColumnElement[bool]) -> ColumnE
 _CONDITIONS: Final[dict[str, Callable[[Criterion], ColumnElement[bool]]]] = {
     HAS_ACTIVE_INCIDENTS: lambda c: _boolean(c.values, Asset.active_count > 0),
     HAS_RESOLVED_INCIDENTS: lambda c: _boolean(c.values, _with_state(IncidentState.RESOLVED)),
+    HAS_FAILING_ASSERTIONS: lambda c: _boolean(
+        c.values,
+        exists().where(Check.asset_id == Asset.id, Check.latest_status == ResultStatus.FAIL),
+    ),
     NUM_ACTIVE_INCIDENTS: lambda c: _COMPARE[c.condition](Asset.active_count, int(c.values[0])),
     ACTIVE_INCIDENT_TYPES: lambda c: _active_with(Incident.incident_type, c.values),
     ACTIVE_INCIDENT_PRIORITIES: lambda c: _active_with(Incident.priority, c.values),
