@@ -475,3 +475,77 @@ async def _delivered(site: Site, delivery: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the redelivered message was not delivered")
+
+
+PAYMENTS = "urn:li:dataset:(urn:li:dataPlatform:snowflake,payments,PROD)"
+
+
+async def test_checks_raise_from_results_then_link_and_unlink(
+    context: BrowserContext, site: Site
+) -> None:
+    """An asset's checks with their latest runs; warnings raised as one incident from the
+    selected runs (no policy raised them), then linked and unlinked on the incident's page."""
+    reported = site.gql(
+        "mutation($r: [CheckResultInput!]!) { reportCheckResults(input: $r) { id action } }",
+        {
+            "r": [
+                {
+                    "assetUrn": PAYMENTS,
+                    "checkName": name,
+                    "type": kind,
+                    "platform": "soda",
+                    "runId": f"scan-{site.backend}-1",
+                    "timestampMillis": 1_764_900_000_000,
+                    "status": status,
+                    "observedValue": observed,
+                    "threshold": threshold,
+                }
+                for name, kind, status, observed, threshold in (
+                    ("row count", "VOLUME", "WARN", "812", "> 1000"),
+                    ("freshness", "FRESHNESS", "WARN", "26h", "< 24h"),
+                    ("no duplicates", "FIELD", "PASS", "0", "= 0"),
+                )
+            ]
+        },
+    )["reportCheckResults"]
+    assert [r["action"] for r in reported] == ["NOTHING"] * 3
+
+    page = await sign_in(context, site)
+    console = Console(page)
+    await page.goto(asset_address(site, PAYMENTS))
+    checks = page.get_by_test_id("asset-checks")
+    await expect(checks.get_by_role("row")).to_have_count(4)  # the header and three checks
+    await expect(checks.get_by_role("row").filter(has_text="row count")).to_contain_text(
+        "observed 812 (threshold > 1000)"
+    )
+    # A passing run cannot be selected; the two warnings can.
+    await expect(checks.get_by_role("checkbox")).to_have_count(2)
+    await check_page(page, "asset-checks", site)
+    await page.get_by_label("Select the failing run of row count").check()
+    await page.get_by_label("Select the failing run of freshness").check()
+    await page.get_by_role("button", name="Raise incident from 2 results").click()
+    await page.get_by_role("link", name="Open the new incident").click()
+    await expect(
+        page.get_by_role("heading", name="Failing checks: freshness, row count")
+    ).to_be_visible()
+
+    linked = page.get_by_test_id("incident-check-results")
+    await expect(page.get_by_role("heading", name="Check results (2)")).to_be_visible()
+    await expect(linked).to_contain_text("row count")
+    await expect(linked).to_contain_text("freshness")
+    await expect(page.locator("[data-kind=CHECK_RESULTS_LINKED]").first).to_be_visible()
+    await check_page(page, "incident-check-results", site)
+
+    await page.get_by_role("button", name=re.compile(r"^Unlink run .* of freshness$")).click()
+    await expect(page.get_by_role("heading", name="Check results (1)")).to_be_visible()
+    await expect(linked).not_to_contain_text("freshness")
+    # The unlinked run is offered again, and links back.
+    await choose(
+        page,
+        page.locator("body"),
+        "Link a check's latest run",
+        f"freshness: warn, run scan-{site.backend}-1",
+    )
+    await page.get_by_role("button", name="Link", exact=True).click()
+    await expect(page.get_by_role("heading", name="Check results (2)")).to_be_visible()
+    assert console.errors == []

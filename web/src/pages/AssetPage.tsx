@@ -7,10 +7,11 @@ import { AssetLink, ErrorNotice, personName, words } from "../components/format"
 import { HealthBadge, HealthCauses } from "../components/Health";
 import { IncidentTable } from "../components/IncidentTable";
 import { LiveIndicator } from "../components/LiveIndicator";
-import { AssetChecks, BadgeEmbed } from "../components/Pending";
+import { BadgeEmbed } from "../components/Pending";
 import { graphql } from "../gql";
 import type { IncidentState } from "../gql/graphql";
 import { decodeUrn } from "../paths";
+import { AssetChecks } from "./asset/Checks";
 import { RaiseDialog } from "./asset/RaiseDialog";
 import { ResolveButton } from "./incident/Actions";
 
@@ -79,7 +80,7 @@ export function AssetPage(props: { segment: string }) {
   const [state, setState] = useState<IncidentState>("ACTIVE");
   const [pageNumber, setPageNumber] = useState(1);
   const page = useGql(AssetPageDocument, { urn, state, start: (pageNumber - 1) * PAGE });
-  const live = useLiveEvents({ assetUrns: [urn] }, ["AssetPage"]);
+  const live = useLiveEvents({ assetUrns: [urn] }, ["AssetPage", "AssetChecks"]);
 
   if (page.isPending) return <Loader aria-label="Loading the asset" />;
   if (page.error) return <ErrorNotice error={page.error} />;

@@ -15,10 +15,10 @@ import {
   words,
 } from "../components/format";
 import { LiveIndicator } from "../components/LiveIndicator";
-import { IncidentCheckResults } from "../components/Pending";
 import { decodeUrn } from "../paths";
 import { IncidentActions } from "./incident/Actions";
 import { FollowDocument, IncidentPageDocument, UnfollowDocument } from "./incident/documents";
+import { IncidentCheckResults } from "./incident/CheckResults";
 import { IncidentRelated } from "./incident/Related";
 import { IncidentTimeline } from "./incident/Timeline";
 
@@ -39,7 +39,7 @@ export function IncidentPage(props: { segment: string }) {
   const urn = decodeUrn(props.segment);
   const { me, canWrite } = useSession();
   const page = useGql(IncidentPageDocument, { urn });
-  const live = useLiveEvents({ incidentUrns: [urn] }, ["IncidentPage", "IncidentRelated", "Handbook"]);
+  const live = useLiveEvents({ incidentUrns: [urn] }, ["IncidentPage", "IncidentRelated", "Handbook", "IncidentCheckResults"]);
   const follow = useGqlMutation(FollowDocument);
   const unfollow = useGqlMutation(UnfollowDocument);
 
