@@ -151,6 +151,10 @@ class Settings:
     port: int = 8080
     # Connections the PostgreSQL pool may hold; SQLite ignores it.
     db_pool_size: int = field(default=10, metadata=_at_least(1))
+    # PostgreSQL: how long to wait for a connection (to open one, or for the pool to lend one)
+    # and for one statement, before the request answers UNAVAILABLE rather than hang.
+    db_connect_timeout_ms: int = field(default=3_000, metadata=_at_least(100))
+    db_statement_timeout_ms: int = field(default=30_000, metadata=_at_least(100))
     # How long a SQLite write waits for another process's write lock before it is refused.
     sqlite_busy_timeout_ms: int = field(default=30_000, metadata=_at_least(0))
     # Units of work the group-commit writer may put in one transaction.

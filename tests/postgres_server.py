@@ -27,6 +27,8 @@ class PostgresServer:
     cleanup_dir: str | None = None
     pg_ctl: str | None = None
     run_as: list[str] | None = None
+    # The postgres options of a cluster started here, to start it again after `halt()`.
+    options: str | None = None
 
     def database_url(self, name: str) -> str:
         return self.url.rsplit("/", 1)[0] + "/" + name
@@ -34,6 +36,24 @@ class PostgresServer:
     def dsn(self, name: str) -> str:
         """asyncpg's address of database `name`."""
         return _dsn(self.database_url(name))
+
+    def halt(self) -> None:
+        """Stop a cluster started here as an operator would (`pg_ctl stop -m fast`): open
+        sessions are ended, and the port refuses connections until `restart()`."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def restart(self) -> None:
+        """Start a halted cluster again, on the same port and data."""
+        self._pg_ctl("-l", f"{self.cleanup_dir}/log", "-o", self.options or "", "start")
+
+    def _pg_ctl(self, *args: str) -> None:
+        if not (self.cleanup_dir and self.pg_ctl):
+            raise RuntimeError("only a cluster started by these tests can be stopped")
+        subprocess.run(
+            [*(self.run_as or []), self.pg_ctl, "-D", f"{self.cleanup_dir}/data", "-w", *args],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
         if self.cleanup_dir and self.pg_ctl:
@@ -80,7 +100,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_cluster() -> PostgresServer | None:
+def start_cluster() -> PostgresServer | None:
+    """A private throwaway cluster (never a shared server): what find_server falls back to,
+    and what tests that stop the database use."""
     initdbs = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not initdbs:
         return None
@@ -91,6 +113,7 @@ def _start_cluster() -> PostgresServer | None:
         shutil.chown(root, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
+    options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off"
     subprocess.run(
         [*run_as, f"{bindir}/initdb", "-D", f"{root}/data", "-U", "postgres", "-A", "trust"],
         check=True,
@@ -106,7 +129,7 @@ def _start_cluster() -> PostgresServer | None:
             f"{root}/log",
             "-w",
             "-o",
-            f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off",
+            options,
             "start",
         ],
         check=True,
@@ -118,7 +141,9 @@ def _start_cluster() -> PostgresServer | None:
         if time.monotonic() > deadline:
             return None
         time.sleep(0.2)
-    return PostgresServer(url=url, cleanup_dir=root, pg_ctl=f"{bindir}/pg_ctl", run_as=run_as)
+    return PostgresServer(
+        url=url, cleanup_dir=root, pg_ctl=f"{bindir}/pg_ctl", run_as=run_as, options=options
+    )
 
 
 def find_server() -> PostgresServer | None:
@@ -127,4 +152,4 @@ def find_server() -> PostgresServer | None:
         return PostgresServer(url=given) if asyncio.run(_answers(given)) else None
     if asyncio.run(_answers(LOCAL_URL)):
         return PostgresServer(url=LOCAL_URL)
-    return _start_cluster()
+    return start_cluster()

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.config import Settings
 from incident_graph.domain.clock import Clock, now_ms
+from incident_graph.domain.errors import UnavailableError
 from incident_graph.domain.notifications import DeliveryStatus, backoff_ms
 from incident_graph.notify.destinations import (
     Destination,
@@ -107,6 +108,11 @@ class DeliveryWorker:
             self._wake.clear()
             try:
                 busy = await self.run_once()
+            except UnavailableError as exc:
+                # The database is down: nothing was lost (deliveries are rows; a lease that
+                # was taken expires), so say it in one line and try again next round.
+                log.warning("delivery round skipped: %s", exc.message)
+                busy = 0
             except Exception:  # the worker outlives any one failed round
                 log.exception("delivery round failed; retrying after the poll interval")
                 busy = 0

@@ -14,6 +14,7 @@ from sqlalchemy.pool import QueuePool
 
 from incident_graph.config import Settings
 from incident_graph.store.dialect import Dialect, EngineOptions, dialect_for
+from incident_graph.store.outage import reads_unavailable
 
 
 @dataclass(slots=True)
@@ -68,6 +69,12 @@ class Database:
         one PostgreSQL pre-ping, per request instead of per DataLoader batch). A unit that
         starts while another task holds it gets a session of its own.
         """
+        # An unreachable database reaches the caller as UnavailableError (answered 503).
+        async with reads_unavailable(self.dialect), self._reading() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncSession]:
         shared = _request_reads.get()
         task = asyncio.current_task()
         if shared is None or shared.ended or shared.holder not in (None, task):
@@ -129,6 +136,8 @@ def connect(settings: Settings) -> Database:
         EngineOptions(
             pool_size=settings.db_pool_size,
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            connect_timeout_ms=settings.db_connect_timeout_ms,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
         ),
     )
     return Database(

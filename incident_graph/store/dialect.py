@@ -41,6 +41,10 @@ class EngineOptions:
 
     pool_size: int
     sqlite_busy_timeout_ms: int
+    # PostgreSQL: bounds on waiting for a connection and for a statement, so an unreachable
+    # server is answered UNAVAILABLE within seconds instead of hanging requests.
+    connect_timeout_ms: int
+    statement_timeout_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class Engines:
 
 # Called with (channel, payload) for each NOTIFY heard.
 Listener = Callable[[str, str], None]
+# Called when the listening connection is lost (or closed).
+Lost = Callable[[], None]
 
 
 class Failure(Enum):
@@ -114,9 +120,10 @@ class Dialect(ABC):
         """Send `payloads` to other server processes when (and only if) the unit commits."""
 
     @abstractmethod
-    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:
+    async def listen(self, url: str, channel: str, on_payload: Listener, on_lost: Lost) -> Any:
         """Start hearing `channel`; returns the listening connection (close() it), or None
-        when every process that can write is this one."""
+        when every process that can write is this one. `on_lost` is called once the
+        connection ends, whether closed or lost (the database restarted, say)."""
 
     @abstractmethod
     def lock_migrations(self, connection: Connection) -> None:
@@ -166,8 +173,8 @@ class SqliteDialect(Dialect):
     async def notify(self, session: AsyncSession, *, channel: str, payloads: Sequence[str]) -> None:
         pass  # one process writes a SQLite file: there is nobody else to tell
 
-    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:  # noqa: ARG002
-        return None  # likewise: this process hears its own events directly
+    async def listen(self, url: str, channel: str, on_payload: Listener, on_lost: Lost) -> Any:
+        pass  # None, no connection: likewise, this process hears its own events directly
 
     def lock_migrations(self, connection: Connection) -> None:
         pass  # the migration's BEGIN IMMEDIATE already excludes every other writer
@@ -194,7 +201,15 @@ class PostgresDialect(Dialect):
             url,
             pool_size=options.pool_size,
             max_overflow=options.pool_size,
+            # A connection from before an outage is tested (and replaced) before use: the
+            # server recovers by itself when the database is back.
             pool_pre_ping=True,
+            # A request waits at most this long for a connection; then it answers UNAVAILABLE.
+            pool_timeout=options.connect_timeout_ms / 1000 + 2,
+            connect_args={
+                "timeout": options.connect_timeout_ms / 1000,
+                "command_timeout": options.statement_timeout_ms / 1000,
+            },
         )
         # Reads share the pool in autocommit: no BEGIN/ROLLBACK round trips around a SELECT,
         # and each statement sees the newest commit (READ COMMITTED, minus the transaction).
@@ -228,7 +243,7 @@ class PostgresDialect(Dialect):
         for payload in payloads:
             await session.execute(sql_select(func.pg_notify(channel, payload)))
 
-    async def listen(self, url: str, channel: str, on_payload: Listener) -> Any:
+    async def listen(self, url: str, channel: str, on_payload: Listener, on_lost: Lost) -> Any:
         import asyncpg  # noqa: PLC0415 - the PostgreSQL driver, loaded only for PostgreSQL
 
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -238,6 +253,7 @@ class PostgresDialect(Dialect):
             on_payload(heard_channel, payload)
 
         await connection.add_listener(channel, heard)
+        connection.add_termination_listener(lambda _conn: on_lost())
         return connection
 
     def lock_migrations(self, connection: Connection) -> None:

@@ -45,6 +45,7 @@ from incident_graph.domain.errors import (
 )
 from incident_graph.store.database import release_request_reads
 from incident_graph.store.dialect import Failure, dialect_of
+from incident_graph.store.outage import unavailable_error
 
 log = logging.getLogger(__name__)
 
@@ -101,18 +102,6 @@ def _unit_error(exc: BaseException, failure: Failure | None = None) -> BaseExcep
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused"
         return BadUserInputError(f"the database refused a value of this request: {reason}")
     return exc
-
-
-def _unavailable(exc: BaseException) -> UnavailableError:
-    if "database is locked" in str(exc):
-        return UnavailableError(
-            "another process held the database's write lock for longer than the busy timeout "
-            "(INCIDENT_GRAPH_SQLITE_BUSY_TIMEOUT_MS); nothing was written, retry shortly"
-        )
-    return UnavailableError(
-        "the database is not reachable or did not commit the change; nothing was written, "
-        f"retry shortly ({type(exc).__name__})"
-    )
 
 
 class Writer:
@@ -213,7 +202,7 @@ class Writer:
             return
         self._last_failure = f"{type(reason).__name__}: {reason}"
         log.error("writer task %d ended unexpectedly (%s)", slot, self._last_failure)
-        failure = _unavailable(reason)
+        failure = unavailable_error(reason)
         for job in held:
             _settle(job, failure)
         if not any(not t.done() for t in self._tasks.values()):
@@ -345,6 +334,10 @@ class Writer:
             if failure not in {Failure.BAD_DATA, Failure.CONFLICT}:
                 raise
             return _unit_error(exc, failure)
+        except OSError:
+            # A connection refused or timed out (asyncpg raises those bare): the transaction's
+            # trouble, like a lost connection, not this unit's refusal.
+            raise
         except (Exception, asyncio.CancelledError) as exc:
             if isinstance(exc, asyncio.CancelledError) and _cancelling():
                 raise
@@ -357,7 +350,7 @@ def _fail(batch: list[_Job], exc: BaseException) -> None:
     if isinstance(exc, DBAPIError | OSError | asyncio.CancelledError):
         # The connection, BEGIN or COMMIT failed (or kept failing).
         log.warning("writer batch of %d units failed: %s", len(batch), exc)
-        error: BaseException = _unavailable(exc)
+        error: BaseException = unavailable_error(exc)
     else:
         log.error("writer batch failed", exc_info=exc)
         error = exc

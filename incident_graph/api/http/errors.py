@@ -7,7 +7,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from incident_graph.api.errors import BAD_USER_INPUT, INTERNAL, is_internal
-from incident_graph.domain.errors import DomainError
+from incident_graph.domain.errors import DomainError, UnavailableError
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
@@ -18,6 +18,9 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         out["message"] = original.message
         extensions.update(original.extensions)
         extensions["code"] = original.code
+        if isinstance(original, UnavailableError):
+            # An outage is worth reporting: the id finds the server's log lines.
+            extensions["requestId"] = request_id
     elif is_internal(error):
         out["message"] = f"Internal server error; quote request id {request_id} when reporting it"
         extensions = {"code": INTERNAL, "requestId": request_id}

@@ -21,11 +21,13 @@ from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.errors import graphql_error_body
 from incident_graph.api.http.introspection import is_introspection_only
 from incident_graph.api.http.refusal_audit import gate_attempt
+from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
+from incident_graph.api.http.unavailable import retry_after
 from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
 from incident_graph.auth.principal import ANONYMOUS
 from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
-from incident_graph.domain.errors import UnauthenticatedError
+from incident_graph.domain.errors import UnauthenticatedError, UnavailableError
 from incident_graph.store import Database
 
 
@@ -47,10 +49,16 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error o
 
     def response(self, request_id: str) -> JSONResponse:
         return JSONResponse(
-            graphql_error_body(self.message, self.code),
+            graphql_error_body(
+                self.message,
+                self.code,
+                # An outage is worth reporting: the id finds the server's log lines.
+                **({"requestId": request_id} if self.status == UNAVAILABLE_STATUS else {}),
+            ),
             status_code=self.status,
             headers={"X-Request-Id": request_id}
-            | ({"WWW-Authenticate": "Bearer"} if self.status == 401 else {}),
+            | ({"WWW-Authenticate": "Bearer"} if self.status == 401 else {})
+            | (retry_after() if self.status == UNAVAILABLE_STATUS else {}),
         )
 
 
@@ -119,6 +127,9 @@ class RequestGate:
                 principal = await authenticate(db=self._db, secret=secret)
             except InvalidTokenError as exc:
                 raise Refusal(401, exc.message, exc.code, refused=exc.refused) from exc
+            except UnavailableError as exc:
+                # The database is down: whether the token is good cannot be known yet.
+                raise Refusal(UNAVAILABLE_STATUS, exc.message, exc.code) from exc
 
         body = b""
         payload: dict[str, Any] | None = None

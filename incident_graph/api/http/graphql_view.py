@@ -18,6 +18,8 @@ from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
 from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
 from incident_graph.api.http.errors import format_error
+from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
+from incident_graph.api.http.unavailable import answered_unavailable, retry_after
 from incident_graph.api.loaders import Loaders
 from incident_graph.api.schema import IncidentSchema
 from incident_graph.auth.principal import Principal
@@ -94,6 +96,19 @@ class GraphQLView(GraphQL[Context, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if answered_unavailable(response_data):
+            # The database (or the writer) is down: a retryable server condition, said so in
+            # the status too, so proxies, load balancers and clients back off and retry.
+            response.status_code = UNAVAILABLE_STATUS
+            response.headers.update(retry_after())
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
