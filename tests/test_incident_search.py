@@ -188,6 +188,10 @@ FILTER_CASES: list[tuple[dict[str, Any], set[str]]] = [
     ({"assigneeUrns": [DATA_ENG, BOB]}, {"i2"}),
     ({"creatorUrns": [ADMIN]}, {"i3", "i5"}),
     ({"creatorUrns": [EDITOR]}, {"i1", "i2", "i4"}),
+    # Whoever moves an incident past triage leads it: the editor resolved i2 and i5 and raised
+    # i4 under investigation; i1 and i3 are still in triage, led by nobody.
+    ({"leadUrns": [EDITOR]}, {"i2", "i4", "i5"}),
+    ({"leadUrns": [ALICE, ADMIN]}, set()),
     ({"resourceUrns": [SALES]}, {"i4", "i5"}),
     ({"resourceUrns": [ORDERS, EVENTS]}, {"i1", "i3", "i4"}),
     ({"platforms": ["snowflake"]}, {"i1", "i2", "i4"}),

@@ -45,6 +45,7 @@ class IncidentCriteria:
     types: tuple[str, ...] = ()
     source_types: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
     creators: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
@@ -101,6 +102,7 @@ def criteria(
     source_types: Sequence[str] | None,
     assignees: Sequence[str] | None,
     creators: Sequence[str] | None,
+    leads: Sequence[str] | None,
     resources: Sequence[str] | None,
     platforms: Sequence[str] | None,
     owners: Sequence[str] | None,
@@ -128,6 +130,7 @@ def criteria(
         source_types=_values("sourceTypes", source_types),
         assignees=_values("assigneeUrns", assignees, _actor),
         creators=_values("creatorUrns", creators, _actor),
+        leads=_values("leadUrns", leads, _actor),
         resources=_values("resourceUrns", resources, _asset),
         platforms=_values("platforms", platforms, _platform),
         owners=_values("ownerUrns", owners, _actor),

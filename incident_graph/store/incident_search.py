@@ -65,6 +65,7 @@ def _conditions(criteria: IncidentCriteria) -> list[ColumnElement[bool]]:
         (Incident.incident_type, c.types),
         (Incident.source_type, c.source_types),
         (Incident.created_actor, c.creators),
+        (Incident.lead_urn, c.leads),
     ):
         if values:
             out.append(column.in_(values))

@@ -24,6 +24,7 @@ def incident_criteria(given: IncidentFiltersInput) -> rules.IncidentCriteria:
         source_types=_values(given.source_types),
         assignees=given.assignee_urns,
         creators=given.creator_urns,
+        leads=given.lead_urns,
         resources=given.resource_urns,
         platforms=given.platforms,
         owners=given.owner_urns,

@@ -195,6 +195,9 @@ class IncidentFiltersInput:
     source_types: list[IncidentSourceType] | None = None
     assignee_urns: list[str] | None = None
     creator_urns: list[str] | None = None
+    lead_urns: list[str] | None = strawberry.field(
+        default=None, description="Ours: incidents led by any of these users."
+    )
     resource_urns: list[str] | None = strawberry.field(
         default=None, description="Incidents raised on any of these assets."
     )

@@ -57,7 +57,7 @@ export function HubPage() {
   // On a phone the filters fold away behind a button; the search field stays.
   const wide = useMediaQuery("(min-width: 48em)", true, { getInitialValueInEffect: false });
   const [foldedOpen, { toggle: toggleFilters }] = useDisclosure(false);
-  const active = ["state", "stage", "priority", "type", "source", "assignee", "reporter", "asset", "platform", "owner"]
+  const active = ["state", "stage", "priority", "type", "source", "assignee", "lead", "reporter", "asset", "platform", "owner"]
     .reduce((n, name) => n + filters[name as ListFilter].length, 0) + (filters.after ? 1 : 0) + (filters.before ? 1 : 0);
   const [changed, setChanged] = useState<Set<string>>(() => new Set());
   const result = useGql(SearchIncidentsDocument, { input: toSearchInput(filters) });
@@ -115,6 +115,7 @@ export function HubPage() {
               <MultiSelect label="Source" data={enumOptions(SOURCE_TYPES, "", undefined)} value={filters.source} onChange={setList("source")} clearable />
               <TagsInput label="Platform" data={platformOptions} value={filters.platform} onChange={setList("platform")} placeholder="snowflake" clearable />
               <TagsInput label="Assignee" value={filters.assignee} onChange={setList("assignee")} placeholder="urn:li:corpuser:…" clearable />
+              <TagsInput label="Lead" value={filters.lead} onChange={setList("lead")} placeholder="urn:li:corpuser:…" clearable />
               <TagsInput label="Reporter" value={filters.reporter} onChange={setList("reporter")} placeholder="urn:li:corpuser:…" clearable />
               <TagsInput label="Asset" value={filters.asset} onChange={setList("asset")} placeholder="urn:li:dataset:…" clearable />
               <TagsInput label="Owner" value={filters.owner} onChange={setList("owner")} placeholder="urn:li:corpuser:… or corpGroup" clearable />

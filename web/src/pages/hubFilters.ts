@@ -11,6 +11,7 @@ export interface HubFilters {
   type: string[];
   source: string[];
   assignee: string[];
+  lead: string[];
   reporter: string[];
   asset: string[];
   platform: string[];
@@ -29,6 +30,7 @@ const LISTS = [
   "type",
   "source",
   "assignee",
+  "lead",
   "reporter",
   "asset",
   "platform",
@@ -49,6 +51,7 @@ export function parseFilters(search: string): HubFilters {
     type: list("type"),
     source: list("source"),
     assignee: list("assignee"),
+    lead: list("lead"),
     reporter: list("reporter"),
     asset: list("asset"),
     platform: list("platform"),
@@ -93,6 +96,7 @@ export function toSearchInput(filters: HubFilters): SearchIncidentsInput {
     types: nonEmpty(filters.type) as SearchIncidentsInput["types"],
     sourceTypes: nonEmpty(filters.source) as SearchIncidentsInput["sourceTypes"],
     assigneeUrns: nonEmpty(filters.assignee),
+    leadUrns: nonEmpty(filters.lead),
     creatorUrns: nonEmpty(filters.reporter),
     resourceUrns: nonEmpty(filters.asset),
     platforms: nonEmpty(filters.platform),
