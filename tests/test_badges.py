@@ -160,6 +160,42 @@ async def test_public_badges_need_no_signature(api_with: Start) -> None:
         assert (await _get(api, "/badge/whatever.png")).status_code == 404
 
 
+REPORT = "mutation($i: [CheckResultInput!]!) { reportCheckResults(input: $i) { stored } }"
+
+
+def _result(run: int, status: str) -> dict[str, object]:
+    return {
+        "assetUrn": ORDERS,
+        "checkName": "orders not null",
+        "type": "FIELD",
+        "platform": "dbt",
+        "runId": f"run-{run}",
+        "timestampMillis": 1_700_000_000_000 + run * 1000,
+        "status": status,
+    }
+
+
+async def test_checks_on_the_badge(api_with: Start) -> None:
+    async with api_with(check_raise_on_fail=False) as api:
+        await _seed(api)
+        orders = await _badge_url(api, ORDERS)
+        await api.gql(REPORT, {"i": [_result(1, "PASS")]})
+        assert _text(await _get(api, orders)) == ["data health", "healthy"]
+        await api.gql(REPORT, {"i": [_result(2, "FAIL")]})
+        failing = await _get(api, orders)
+        assert _text(failing) == ["data health", "failing checks"]
+        assert 'fill="#e05d44"' in failing.text
+        await api.gql(REPORT, {"i": [_result(3, "WARN")]})
+        assert _text(await _get(api, orders)) == ["data health", "checks warn"]
+
+
+async def test_a_failing_check_that_raised_an_incident(api: Api) -> None:
+    await _seed(api)
+    await api.gql(REPORT, {"i": [_result(1, "FAIL")]})
+    shown = await _get(api, await _badge_url(api, ORDERS))
+    assert _text(shown) == ["data health", "1 active incident, failing checks"]
+
+
 @pytest.mark.parametrize("setting", ["true", "false"])
 def test_public_badges_setting_from_env(setting: str) -> None:
     found = Settings.from_env({"INCIDENT_GRAPH_PUBLIC_BADGES": setting})
