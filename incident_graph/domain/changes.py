@@ -152,6 +152,17 @@ def timeline_entry(
     return old, new
 
 
+def moved_to(payload: TimelinePayload) -> IncidentState | None:
+    """The state a timeline event moved the incident into: a raise's first state, or a new
+    state different from the old one; None when the state stayed as it was."""
+    new = payload.get("new", {}).get("state")
+    if new is None:
+        return None
+    if "old" in payload and payload["old"].get("state") == new:
+        return None
+    return IncidentState(str(new))
+
+
 def notify_kinds(
     current: IncidentFields,
     change: IncidentChange,
@@ -193,6 +204,7 @@ __all__ = [
     "TimelinePayload",
     "TimelineValue",
     "Unset",
+    "moved_to",
     "notify_kinds",
     "timeline_entry",
     "timeline_values",

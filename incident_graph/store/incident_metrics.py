@@ -1,10 +1,10 @@
 """incidentMetrics: counts over a time window, read in SQL from the timeline (both databases).
 
-Per bucket, from the incident events: RAISED events count raised; an event whose new state
-is RESOLVED where the old one was not (or a raise already resolved) counts resolved; each
-event's move into or out of ACTIVE nets into the active count. Active at a bucket's end is the
-net of every such move before that end, so reopened incidents count again while they are
-open. The mix and the durations are over the incidents raised in the window, by their
+Per bucket, from the incident events (their `moved_to`, the state each one moved the incident
+into): RAISED events count raised; every move into RESOLVED (a raise already resolved too)
+counts resolved; each move into or out of ACTIVE nets into the active count. Active at a
+bucket's end is the net of every such move before that end, so reopened incidents count again
+while they are open. The mix and the durations are over the incidents raised in the window, by their
 current values: time to acknowledge is acknowledgement minus raise, time to resolve is the
 last resolution minus raise (unresolved incidents are left out).
 """
@@ -48,11 +48,6 @@ from incident_graph.store.tables import (
 )
 
 TEAM_PREFIX: Final = "urn:li:corpGroup:"
-# Only these kinds of event carry a state: a raise, and the writes that may set a status.
-_STATE_KINDS: Final = (EventKind.RAISED, EventKind.STATUS_CHANGED, EventKind.UPDATED)
-# The state an event recorded, before and after (JSON paths; both databases read them).
-_NEW_STATE: ColumnElement[str] = IncidentEvent.payload[("new", "state")].as_string()
-_OLD_STATE: ColumnElement[str] = IncidentEvent.payload[("old", "state")].as_string()
 MIX_FIELDS: Final = ("state", "stage", "priority", "type", "source", "platform", "team")
 
 
@@ -104,17 +99,19 @@ async def incident_metrics(
 async def _tallies(
     session: AsyncSession, matched: Select[Any] | None, window: MetricsWindow
 ) -> tuple[int, dict[int, BucketTally]]:
-    """The active count at `from` and each bucket's tally, in one pass over the events before
-    `to` (events before `from` fall in bucket -1: only their net moves count)."""
-    new_state, old_state = _NEW_STATE, func.coalesce(_OLD_STATE, "")
+    """The active count at `from` and each bucket's tally, in one pass over the state moves
+    before `to` (ix_incident_events_moves; moves before `from` fall in bucket -1, where only
+    their net counts)."""
     width = window.bucket.width_ms
     bucket = case(
         (IncidentEvent.time_ms < window.from_ms, literal(-1)),
         else_=(IncidentEvent.time_ms - window.from_ms) // width,
     ).label("bucket")
-    active = IncidentState.ACTIVE.value
+    into_active = IncidentEvent.moved_to == IncidentState.ACTIVE
+    # Out of ACTIVE: every move into RESOLVED but a raise (which was in no state before).
+    out_of_active = _moved_to_resolved() & (IncidentEvent.kind != EventKind.RAISED)
     conditions: list[ColumnElement[bool]] = [
-        IncidentEvent.kind.in_(_STATE_KINDS),
+        IncidentEvent.moved_to.isnot(None),
         IncidentEvent.time_ms < window.to_ms,
     ]
     if matched is not None:
@@ -124,7 +121,7 @@ async def _tallies(
             bucket,
             func.sum(_flag(IncidentEvent.kind == EventKind.RAISED)),
             func.sum(_flag(_moved_to_resolved())),
-            func.sum(_flag(new_state == active) - _flag(old_state == active)),
+            func.sum(_flag(into_active) - _flag(out_of_active)),
         )
         .where(*conditions)
         .group_by(bucket)
@@ -250,9 +247,7 @@ class StateMove:
 
 
 def _moved_to_resolved() -> ColumnElement[bool]:
-    new_state, old_state = _NEW_STATE, func.coalesce(_OLD_STATE, "")
-    resolved = IncidentState.RESOLVED.value
-    return (new_state == resolved) & (old_state != resolved)
+    return IncidentEvent.moved_to == IncidentState.RESOLVED
 
 
 async def state_moves_after(session: AsyncSession, *, after_id: int) -> list[StateMove]:
@@ -269,7 +264,7 @@ async def state_moves_after(session: AsyncSession, *, after_id: int) -> list[Sta
         .join(Incident, Incident.id == IncidentEvent.incident_id)
         .where(
             IncidentEvent.id > after_id,
-            IncidentEvent.kind.in_(_STATE_KINDS),
+            IncidentEvent.moved_to.isnot(None),
             (IncidentEvent.kind == EventKind.RAISED) | into_resolved,
         )
         .order_by(IncidentEvent.id)

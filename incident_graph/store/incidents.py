@@ -17,6 +17,7 @@ from incident_graph.domain.changes import (
     IncidentChange,
     IncidentFields,
     TimelinePayload,
+    moved_to,
     timeline_entry,
     timeline_values,
 )
@@ -249,7 +250,12 @@ async def add_event(
 ) -> None:
     await session.execute(
         INCIDENT_EVENTS.insert().values(
-            incident_id=incident_id, kind=kind, actor=actor, time_ms=now_ms, payload=payload
+            incident_id=incident_id,
+            kind=kind,
+            actor=actor,
+            time_ms=now_ms,
+            payload=payload,
+            moved_to=moved_to(payload),
         )
     )
 

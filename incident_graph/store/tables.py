@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -385,6 +386,23 @@ class IncidentEvent(Base):
     actor: Mapped[str] = mapped_column(String(300))
     time_ms: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[TimelinePayload] = mapped_column(JSON)
+    # The state the incident entered with this event (a raise enters its first state); None
+    # when the event left the state as it was. A copy of the payload's, so incidentMetrics
+    # and /metrics count state moves from an index rather than by parsing JSON.
+    moved_to: Mapped[IncidentState | None] = mapped_column(EnumText(IncidentState, 10))
+
+    __table_args__ = (
+        # Only the events that moved a state, in time order, with what the counts read.
+        Index(
+            "ix_incident_events_moves",
+            "time_ms",
+            "moved_to",
+            "kind",
+            "incident_id",
+            sqlite_where=text("moved_to IS NOT NULL"),
+            postgresql_where=text("moved_to IS NOT NULL"),
+        ),
+    )
 
 
 class IncidentComment(Base):
