@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Final
 
 MAX_URN_LENGTH: Final = 1000
+# A platform named in an asset URN, an actor's name, a caller-chosen incident id.
+MAX_PLATFORM_LENGTH: Final = 200
+MAX_ACTOR_NAME: Final = 200
+MAX_INCIDENT_ID: Final = 200
 PREFIX: Final = "urn:li:"
 
 # URN entity type -> DataHub EntityType name.
@@ -26,8 +30,8 @@ ACTOR_ENTITY_TYPES: Final[dict[str, str]] = {
     "corpuser": "CORP_USER",
     "corpGroup": "CORP_GROUP",
 }
-_INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
-_ACTOR_NAME = re.compile(r"^[^\s(),]{1,200}$")
+_INCIDENT_ID = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._:-]{{0,{MAX_INCIDENT_ID - 1}}}$")
+_ACTOR_NAME = re.compile(rf"^[^\s(),]{{1,{MAX_ACTOR_NAME}}}$")
 # Any Unicode whitespace, C0 control characters and DEL.
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
 _PARENS = re.compile(r"[()]")
@@ -132,6 +136,11 @@ def parse_asset_urn(urn: str) -> AssetUrn:
             name = parts[1]
         else:
             name = ",".join(parts)
+    if platform is not None and len(platform) > MAX_PLATFORM_LENGTH:
+        raise InvalidUrnError(
+            f"URN names a platform of {len(platform)} characters; the limit is "
+            f"{MAX_PLATFORM_LENGTH}"
+        )
     return AssetUrn(urn=urn, entity=entity, platform=platform, name=name)
 
 
@@ -152,6 +161,10 @@ def parse_actor_urn(urn: str) -> str:
             f"URN {urn!r} is not a user or group; use urn:li:corpuser:<name> or "
             "urn:li:corpGroup:<name>"
         )
+    if len(key) > MAX_ACTOR_NAME:
+        raise InvalidUrnError(
+            f"URN names a user or group of {len(key)} characters; the limit is {MAX_ACTOR_NAME}"
+        )
     if not _ACTOR_NAME.match(key):
         raise InvalidUrnError(f"URN {urn!r} has an invalid name {key!r}")
     return ACTOR_ENTITY_TYPES[entity]
@@ -167,8 +180,8 @@ def incident_urn(incident_id: str | None = None) -> str:
         return f"{PREFIX}incident:{uuid.uuid4()}"
     if not _INCIDENT_ID.match(incident_id):
         raise InvalidUrnError(
-            f"incident id {incident_id!r} must be 1-200 characters of letters, digits, '.', "
-            "'_', ':' or '-', starting with a letter or digit"
+            f"incident id {incident_id!r} must be 1-{MAX_INCIDENT_ID} characters of letters, "
+            "digits, '.', '_', ':' or '-', starting with a letter or digit"
         )
     return f"{PREFIX}incident:{incident_id}"
 

@@ -24,6 +24,7 @@ from incident_graph.api.extensions import (
     MaxAliasesLimit,
     MaxTokensLimit,
     QueryDepthLimit,
+    RefuseNulText,
     TextValidationCache,
 )
 from incident_graph.api.handbook import HandbookQueries
@@ -108,6 +109,7 @@ def build_schema(settings: Settings | None = None) -> IncidentSchema:
             partial(QueryDepthLimit, max_depth=limits.max_query_depth),
             partial(MaxAliasesLimit, max_aliases=limits.max_aliases),
             InputTypeAliases,
+            RefuseNulText,
             partial(ParserCache, maxsize=CACHE_SIZE),
             partial(TextValidationCache, maxsize=CACHE_SIZE),
         ],

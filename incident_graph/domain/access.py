@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from incident_graph.domain import limits
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.urns import InvalidUrnError, parse_actor_urn, parse_asset_urn
 
@@ -100,6 +101,11 @@ def build_grant(
             raise BadUserInputError(
                 "a PLATFORM grant needs a platform name such as 'snowflake' or "
                 "'urn:li:dataPlatform:snowflake'",
+                field="resource",
+            )
+        if len(name) > limits.PLATFORM:
+            raise BadUserInputError(
+                f"platform name is {len(name)} characters long; the limit is {limits.PLATFORM}",
                 field="resource",
             )
         return GrantSpec(privilege, grantee_urn, scope, name)

@@ -9,15 +9,17 @@ from enum import StrEnum
 from typing import Any, Final
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.text import check_optional_text
 
 MAX_UPSERT: Final = 1000
-MAX_NAME: Final = 1000
-MAX_DESCRIPTION: Final = 50_000
+MAX_NAME: Final = limits.URN
+MAX_DESCRIPTION: Final = limits.LONG_TEXT
 MAX_OWNERS: Final = 100
 MAX_TAGS: Final = 100
 MAX_UPSTREAMS: Final = 1000
-MAX_TAG: Final = 300
+MAX_TAG: Final = limits.TAG
 TAG_PREFIX: Final = "urn:li:tag:"
 
 
@@ -49,14 +51,14 @@ class AssetSpec:
 
 
 def _text(what: str, value: str | None, limit: int) -> str | None:
-    if value is not None and len(value) > limit:
-        raise BadUserInputError(f"{what} is {len(value)} characters long; the limit is {limit}")
-    return value
+    return check_optional_text(what, value, limit)
 
 
 def tag_name(tag: str) -> str:
     """Tags are stored by name; `urn:li:tag:pii` and `pii` are the same tag."""
     name = tag.removeprefix(TAG_PREFIX).strip()
+    if len(name) > MAX_TAG:
+        raise BadUserInputError(f"tag is {len(name)} characters long; the limit is {MAX_TAG}")
     if not name or len(name) > MAX_TAG or any(ch.isspace() for ch in name):
         raise BadUserInputError(
             f"bad tag {tag!r}: give a name without spaces (or urn:li:tag:<name>)"

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from incident_graph.domain import limits
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.urns import InvalidUrnError, parse_actor_urn
 
 GROUP_PREFIX: Final = "urn:li:corpGroup:"
 USER_PREFIX: Final = "urn:li:corpuser:"
-MAX_DISPLAY_NAME: Final = 200
+MAX_DISPLAY_NAME: Final = limits.NAME
 # Deliberately loose: one @, something on each side, no spaces. Mail servers decide the rest.
 _EMAIL = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,118}$")
 

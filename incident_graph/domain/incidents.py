@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.changes import UNSET, Unset
 from incident_graph.domain.enums import (
     IncidentPriority,
@@ -18,11 +19,12 @@ from incident_graph.domain.enums import (
     RootCauseCategory,
 )
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.text import check_optional_text
 
-MAX_TITLE: Final = 500
-MAX_DESCRIPTION: Final = 50_000
-MAX_MESSAGE: Final = 50_000
-MAX_CUSTOM_TYPE: Final = 200
+MAX_TITLE: Final = limits.TITLE
+MAX_DESCRIPTION: Final = limits.LONG_TEXT
+MAX_MESSAGE: Final = limits.LONG_TEXT
+MAX_CUSTOM_TYPE: Final = limits.NAME
 MAX_ASSETS: Final = 100
 MAX_ASSIGNEES: Final = 100
 
@@ -92,13 +94,7 @@ class UpdateSpec:
 
 
 def _text(name: str, value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    if len(value) > limit:
-        raise BadUserInputError(
-            f"{name} is {len(value)} characters long; shorten it to at most {limit}"
-        )
-    return value
+    return check_optional_text(name, value, limit)
 
 
 def check_assets(resource_urns: list[str]) -> tuple[urns.AssetUrn, ...]:
@@ -148,9 +144,27 @@ def check_status(status: StatusSpec) -> StatusSpec:
 def _check_started_at(started_at: int | None) -> int | None:
     if started_at is not None and started_at < 0:
         raise BadUserInputError(
-            f"startedAt is epoch milliseconds and cannot be negative, got {started_at}"
+            f"startedAt is epoch milliseconds and cannot be negative, got {started_at}",
+            field="startedAt",
+        )
+    if started_at is not None and started_at > limits.EPOCH_MS_MAX:
+        raise BadUserInputError(
+            f"startedAt is epoch milliseconds up to the end of year 9999 "
+            f"({limits.EPOCH_MS_MAX}), got {started_at}",
+            field="startedAt",
         )
     return started_at
+
+
+def check_source_urn(source_urn: str | None) -> str | None:
+    """The URN of what raised the incident (an assertion, a check), if given."""
+    if source_urn is None:
+        return None
+    try:
+        urns.check_urn(source_urn)
+    except urns.InvalidUrnError as exc:
+        raise BadUserInputError(f"bad source URN: {exc}", field="source.sourceUrn") from exc
+    return source_urn
 
 
 def build_raise(
@@ -185,8 +199,6 @@ def build_raise(
         urn = urns.incident_urn(caller_id)
     except urns.InvalidUrnError as exc:
         raise BadUserInputError(str(exc), field="id") from exc
-    if source_urn is not None and not source_urn.startswith(urns.PREFIX):
-        raise BadUserInputError(f"source URN {source_urn!r} must start with {urns.PREFIX!r}")
     requested = ([resource_urn] if resource_urn is not None else []) + list(resource_urns or [])
     return RaiseSpec(
         urn=urn,
@@ -197,7 +209,7 @@ def build_raise(
         description=_text("description", description, MAX_DESCRIPTION),
         assets=check_assets(requested),
         source_type=source_type or IncidentSourceType.MANUAL,
-        source_urn=source_urn,
+        source_urn=check_source_urn(source_urn),
         priority=priority,
         assignees=check_assignees(assignee_urns or []),
         started_at=_check_started_at(started_at),

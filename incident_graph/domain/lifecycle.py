@@ -7,13 +7,15 @@ from dataclasses import replace
 from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.changes import IncidentChange, IncidentFields
 from incident_graph.domain.enums import IncidentStage, IncidentState, RootCauseCategory
 from incident_graph.domain.errors import BadUserInputError, ConflictError
 from incident_graph.domain.incidents import RaiseSpec, RootCause, StatusSpec
+from incident_graph.domain.text import check_optional_text, check_text
 
-MAX_COMMENT: Final = 50_000
-MAX_ROOT_CAUSE_DETAIL: Final = 50_000
+MAX_COMMENT: Final = limits.LONG_TEXT
+MAX_ROOT_CAUSE_DETAIL: Final = limits.LONG_TEXT
 
 # Other tools' stage names, accepted on input as `stageAlias` and stored as DataHub's stages.
 # OpenMetadata's "Ack" also acknowledges the incident; "Assigned" means someone is on it.
@@ -74,13 +76,10 @@ def status_with_alias(
 
 
 def check_root_cause(category: RootCauseCategory, detail: str | None) -> RootCause:
-    if detail is not None and len(detail) > MAX_ROOT_CAUSE_DETAIL:
-        raise BadUserInputError(
-            f"rootCause.detail is {len(detail)} characters long; shorten it to at most "
-            f"{MAX_ROOT_CAUSE_DETAIL}",
-            field="rootCause",
-        )
-    return RootCause(category=category, detail=detail)
+    return RootCause(
+        category=category,
+        detail=check_optional_text("rootCause.detail", detail, MAX_ROOT_CAUSE_DETAIL),
+    )
 
 
 def check_lead(lead_urn: str | None) -> str | None:
@@ -177,12 +176,7 @@ def raised(spec: RaiseSpec, *, actor: str, now_ms: int, require_note: bool) -> I
 def check_comment(text: str) -> str:
     if not text.strip():
         raise BadUserInputError("a comment needs some text", field="text")
-    if len(text) > MAX_COMMENT:
-        raise BadUserInputError(
-            f"the comment is {len(text)} characters long; shorten it to at most {MAX_COMMENT}",
-            field="text",
-        )
-    return text
+    return check_text("text", text, MAX_COMMENT)
 
 
 def mentions(text: str) -> tuple[str, ...]:

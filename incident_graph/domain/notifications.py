@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.enums import IncidentPriority, IncidentType
 from incident_graph.domain.errors import BadUserInputError
 
-MAX_NAME: Final = 200
+MAX_NAME: Final = limits.NAME
 MAX_LIST: Final = 200
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -282,6 +283,13 @@ def _capped(values: Sequence[str], what: str) -> tuple[str, ...]:
 
 
 def time_zone(name: str) -> ZoneInfo:
+    # ZoneInfo reads a file named like the zone: a name longer than any IANA zone (or than
+    # the column it is stored in) is refused before it becomes a path.
+    if len(name) > limits.TIME_ZONE:
+        raise BadUserInputError(
+            f"time zone is {len(name)} characters long; the limit is {limits.TIME_ZONE}",
+            field="timeZone",
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

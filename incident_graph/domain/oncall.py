@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.notifications import time_zone
 
@@ -51,8 +52,8 @@ def build_rotation(
 ) -> Rotation:
     """A valid rotation, or BAD_USER_INPUT saying which field to fix."""
     name = name.strip()
-    if not name or len(name) > 200:
-        raise BadUserInputError("name must be 1 to 200 characters", field="name")
+    if not name or len(name) > limits.NAME:
+        raise BadUserInputError(f"name must be 1 to {limits.NAME} characters", field="name")
     if not members or len(members) > MAX_MEMBERS:
         raise BadUserInputError(f"members must list 1 to {MAX_MEMBERS} users", field="members")
     for member in members:

@@ -13,6 +13,7 @@ import orjson
 
 from incident_graph import urns
 from incident_graph.domain.ingest import ChangeType, Proposal, Unmodelled
+from incident_graph.domain.text import nul_path
 from incident_graph.ingest.aspects import BY_FQN, HANDLERS, AspectHandler
 from incident_graph.ingest.errors import AspectError
 from incident_graph.urns import check_urn
@@ -84,6 +85,7 @@ def _decode(handler: AspectHandler, urn: str, change: ChangeType, body: Any) -> 
         value = orjson.loads(body["value"])
     except orjson.JSONDecodeError as exc:
         raise AspectError(f"aspect.value is not valid JSON: {exc}") from exc
+    _refuse_nul(value)
     if change is ChangeType.PATCH:
         if handler.patch is None:
             raise AspectError(f"PATCH of {handler.name} is not supported; send an UPSERT")
@@ -93,6 +95,14 @@ def _decode(handler: AspectHandler, urn: str, change: ChangeType, body: Any) -> 
     if content_type != JSON:
         raise AspectError(f"an {change.value}'s aspect.contentType must be {JSON}")
     return handler.upsert(urn, value)
+
+
+def _refuse_nul(value: Any) -> None:
+    found = nul_path(value, "aspect")
+    if found is not None:
+        raise AspectError(
+            f"{found} contains a NUL character (\\u0000), which cannot be stored; remove it"
+        )
 
 
 def _aspect_name(fqn: str) -> str:
@@ -135,6 +145,7 @@ def decode_snapshot(raw: Any) -> list[Proposal]:
             out.append(Proposal(index, urn, name, Unmodelled(entity_type, name)))
             continue
         try:
+            _refuse_nul(body)
             out.append(Proposal(index, urn, name, handler.upsert(urn, body)))
         except AspectError as exc:
             raise ProposalError(422, str(exc), urn=urn, aspect=name) from exc

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.auth.audit import record_allowed
 from incident_graph.auth.tokens import hash_secret, new_secret
+from incident_graph.domain import limits
 from incident_graph.domain.enums import Role
 from incident_graph.domain.errors import (
     BadUserInputError,
@@ -22,7 +23,7 @@ from incident_graph.urns import InvalidUrnError, parse_actor_urn, user_urn
 FIRST_ADMIN = "admin"
 # Who the audit log names for changes made from the command line (by whoever runs the server).
 CLI_ACTOR = "urn:li:corpuser:cli"
-MAX_TOKEN_NAME = 200
+MAX_TOKEN_NAME = limits.NAME
 MAX_TOKEN_DAYS = 3650
 DAY_MS = 86_400_000
 

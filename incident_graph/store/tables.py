@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from incident_graph.domain import limits
 from incident_graph.domain.access import GrantScope, Privilege
 from incident_graph.domain.assets import OwnershipType
 from incident_graph.domain.changes import TimelinePayload
@@ -67,11 +68,11 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
     role: Mapped[Role] = mapped_column(EnumText(Role, 20))
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    display_name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(limits.NAME))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
 
 
 class AccessToken(Base):
@@ -79,7 +80,7 @@ class AccessToken(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(limits.NAME))
     # sha256 of the secret: the secret itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
@@ -93,8 +94,8 @@ class Group(Base):
     __tablename__ = "corp_groups"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(limits.NAME))
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -118,12 +119,12 @@ class PrivilegeGrant(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     privilege: Mapped[Privilege] = mapped_column(EnumText(Privilege, 40))
-    grantee_urn: Mapped[str] = mapped_column(String(300))
+    grantee_urn: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     scope: Mapped[GrantScope] = mapped_column(EnumText(GrantScope, 10))
     # The platform or asset URN; "" for a global grant, so the unique constraint holds.
-    resource: Mapped[str] = mapped_column(String(1000))
+    resource: Mapped[str] = mapped_column(String(limits.URN))
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
 
     __table_args__ = (
         UniqueConstraint(
@@ -140,8 +141,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     time_ms: Mapped[int] = mapped_column(BigInteger)
-    actor: Mapped[str] = mapped_column(String(300))
-    operation: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
+    operation: Mapped[str] = mapped_column(String(limits.OPERATION))
     target: Mapped[str | None] = mapped_column(Text)
     allowed: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -153,10 +154,10 @@ class Asset(Base):
     __tablename__ = "assets"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    urn: Mapped[str] = mapped_column(String(1000), unique=True)
+    urn: Mapped[str] = mapped_column(String(limits.URN), unique=True)
     entity_type: Mapped[str] = mapped_column(String(20))
-    platform: Mapped[str | None] = mapped_column(String(200))
-    name: Mapped[str] = mapped_column(String(1000))
+    platform: Mapped[str | None] = mapped_column(String(limits.PLATFORM))
+    name: Mapped[str] = mapped_column(String(limits.URN))
     created_ms: Mapped[int] = mapped_column(BigInteger)
     description: Mapped[str | None] = mapped_column(Text)
     updated_ms: Mapped[int | None] = mapped_column(BigInteger)
@@ -178,7 +179,7 @@ class AssetOwner(Base):
     asset_id: Mapped[int] = mapped_column(
         ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
-    owner_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    owner_urn: Mapped[str] = mapped_column(String(limits.ACTOR_URN), primary_key=True)
     ownership_type: Mapped[OwnershipType] = mapped_column(
         EnumText(OwnershipType, 40), primary_key=True
     )
@@ -193,7 +194,7 @@ class AssetTag(Base):
     asset_id: Mapped[int] = mapped_column(
         ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(300), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(limits.TAG), primary_key=True)
 
     __table_args__ = (Index("ix_asset_tags_tag", "tag"),)
 
@@ -217,33 +218,33 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    urn: Mapped[str] = mapped_column(String(300), unique=True)
+    urn: Mapped[str] = mapped_column(String(limits.INCIDENT_URN), unique=True)
     # Digest of a raise's content, so a retried raise with the same caller id is recognised.
     fingerprint: Mapped[str] = mapped_column(String(64))
     incident_type: Mapped[IncidentType] = mapped_column(EnumText(IncidentType, 20))
-    custom_type: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str | None] = mapped_column(String(500))
+    custom_type: Mapped[str | None] = mapped_column(String(limits.NAME))
+    title: Mapped[str | None] = mapped_column(String(limits.TITLE))
     description: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[IncidentPriority | None] = mapped_column(EnumText(IncidentPriority, 10))
     state: Mapped[IncidentState] = mapped_column(EnumText(IncidentState, 10))
     stage: Mapped[IncidentStage | None] = mapped_column(EnumText(IncidentStage, 20))
     status_message: Mapped[str | None] = mapped_column(Text)
     status_time_ms: Mapped[int] = mapped_column(BigInteger)
-    status_actor: Mapped[str] = mapped_column(String(300))
+    status_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     source_type: Mapped[IncidentSourceType] = mapped_column(EnumText(IncidentSourceType, 20))
-    source_urn: Mapped[str | None] = mapped_column(String(1000))
+    source_urn: Mapped[str | None] = mapped_column(String(limits.URN))
     started_at_ms: Mapped[int | None] = mapped_column(BigInteger)
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The lifecycle beyond DataHub's status: who leads, who acknowledged and resolved, and why.
-    lead_urn: Mapped[str | None] = mapped_column(String(300), index=True)
+    lead_urn: Mapped[str | None] = mapped_column(String(limits.ACTOR_URN), index=True)
     acknowledged_ms: Mapped[int | None] = mapped_column(BigInteger)
-    acknowledged_actor: Mapped[str | None] = mapped_column(String(300))
+    acknowledged_actor: Mapped[str | None] = mapped_column(String(limits.ACTOR_URN))
     # Set when the incident last became RESOLVED; cleared when it is reopened.
     resolved_ms: Mapped[int | None] = mapped_column(BigInteger)
-    resolved_actor: Mapped[str | None] = mapped_column(String(300))
+    resolved_actor: Mapped[str | None] = mapped_column(String(limits.ACTOR_URN))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     root_cause_category: Mapped[RootCauseCategory | None] = mapped_column(
         EnumText(RootCauseCategory, 30)
@@ -367,7 +368,7 @@ class IncidentAssignee(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
     )
-    assignee_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    assignee_urn: Mapped[str] = mapped_column(String(limits.ACTOR_URN), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_incident_assignees_urn", "assignee_urn"),)
@@ -383,7 +384,7 @@ class IncidentEvent(Base):
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[EventKind] = mapped_column(EnumText(EventKind, 30))
-    actor: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     time_ms: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[TimelinePayload] = mapped_column(JSON)
     # The state the incident entered with this event (a raise enters its first state); None
@@ -414,7 +415,7 @@ class IncidentComment(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
-    author: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     text: Mapped[str] = mapped_column(Text)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     edited_ms: Mapped[int | None] = mapped_column(BigInteger)
@@ -428,7 +429,7 @@ class IncidentSubscriber(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
     )
-    user_urn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    user_urn: Mapped[str] = mapped_column(String(limits.ACTOR_URN), primary_key=True)
     reason: Mapped[SubscriptionReason] = mapped_column(EnumText(SubscriptionReason, 20))
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
@@ -459,13 +460,13 @@ class NotificationChannel(Base):
     __tablename__ = "notification_channels"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
     kind: Mapped[DestinationKind] = mapped_column(EnumText(DestinationKind, 20))
     # url, secret, recipients, SMTP settings, Slack member ids: whatever the kind needs.
     config: Mapped[ChannelConfig] = mapped_column(JSON)
     soda_event_names: Mapped[bool] = mapped_column(Boolean, default=False)
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
 
 
 class NotificationPolicy(Base):
@@ -474,17 +475,17 @@ class NotificationPolicy(Base):
     __tablename__ = "notification_policies"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
     # event_types, priorities, incident_types, platforms, asset_urns, tags: lists of strings.
     match: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     channel_ids: Mapped[list[int]] = mapped_column(JSON)
     user_urns: Mapped[list[str]] = mapped_column(JSON)
     # "HH:MM" local times in quiet_time_zone; events are held until the window ends.
-    quiet_start: Mapped[str | None] = mapped_column(String(5))
-    quiet_end: Mapped[str | None] = mapped_column(String(5))
-    quiet_time_zone: Mapped[str | None] = mapped_column(String(100))
+    quiet_start: Mapped[str | None] = mapped_column(String(limits.CLOCK_TIME))
+    quiet_end: Mapped[str | None] = mapped_column(String(limits.CLOCK_TIME))
+    quiet_time_zone: Mapped[str | None] = mapped_column(String(limits.TIME_ZONE))
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     # Whoever is on call in these schedules joins the recipients; None for policies made
     # before schedules existed.
     oncall_schedule_ids: Mapped[list[int] | None] = mapped_column(JSON)
@@ -505,7 +506,7 @@ class Delivery(Base):
     )
     # A personal delivery's user (or team); None on channel deliveries, and on a delivery to
     # whoever is on call until it is first sent.
-    user_urn: Mapped[str | None] = mapped_column(String(300))
+    user_urn: Mapped[str | None] = mapped_column(String(limits.ACTOR_URN))
     # Schedules whose on-call person is looked up when the delivery is first sent (not when
     # the event was processed: quiet hours may hold it past a handoff); None once looked up.
     oncall_schedule_ids: Mapped[list[int] | None] = mapped_column(JSON)
@@ -550,14 +551,14 @@ class OnCallSchedule(Base):
     __tablename__ = "oncall_schedules"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
     members: Mapped[list[str]] = mapped_column(JSON)
-    handoff: Mapped[str] = mapped_column(String(5))
+    handoff: Mapped[str] = mapped_column(String(limits.CLOCK_TIME))
     length_days: Mapped[int] = mapped_column(Integer)
-    time_zone: Mapped[str] = mapped_column(String(100))
-    start_date: Mapped[str] = mapped_column(String(10))
+    time_zone: Mapped[str] = mapped_column(String(limits.TIME_ZONE))
+    start_date: Mapped[str] = mapped_column(String(limits.DATE))
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
 
 
 class OnCallOverride(Base):
@@ -569,7 +570,7 @@ class OnCallOverride(Base):
     schedule_id: Mapped[int] = mapped_column(
         ForeignKey("oncall_schedules.id", ondelete="CASCADE"), index=True
     )
-    user_urn: Mapped[str] = mapped_column(String(300))
+    user_urn: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
     start_ms: Mapped[int] = mapped_column(BigInteger)
     end_ms: Mapped[int] = mapped_column(BigInteger)
     created_ms: Mapped[int] = mapped_column(BigInteger)

@@ -3,6 +3,7 @@
 from incident_graph.api.extensions.input_type_aliases import InputTypeAliases
 from incident_graph.api.extensions.max_aliases import MaxAliasesLimit
 from incident_graph.api.extensions.max_tokens import MaxTokensLimit
+from incident_graph.api.extensions.nul_text import RefuseNulText
 from incident_graph.api.extensions.query_depth import QueryDepthLimit
 from incident_graph.api.extensions.validation_cache import TextValidationCache
 
@@ -11,5 +12,6 @@ __all__ = [
     "MaxAliasesLimit",
     "MaxTokensLimit",
     "QueryDepthLimit",
+    "RefuseNulText",
     "TextValidationCache",
 ]
