@@ -174,3 +174,70 @@ async def test_tokens_list_revoke_and_expire(api: Api) -> None:
     refused = await with_token(api, secret, "{ me { role } }")
     assert refused.status_code == 401
     assert "expired" in refused.json()["errors"][0]["message"]
+
+
+LIST_USERS = """query($i: ListUsersInput!) { listUsers(input: $i) {
+  start count total users { username displayName email role } } }"""
+
+
+async def test_admins_list_users_by_name_with_their_roles(api: Api) -> None:
+    for name, shown, email, role in (
+        ("ana", "Ana Lopez", "ana@example.com", "EDITOR"),
+        ("bo", None, "bo@data.example.org", "VIEWER"),
+        ("cy", "Cy 100%_done", None, "MEMBER"),
+    ):
+        await api.gql(
+            CREATE_USER,
+            {"i": {"name": name, "displayName": shown, "email": email, "role": role}},
+            role=Role.ADMIN,
+        )
+    everyone = (await api.gql(LIST_USERS, {"i": {}}, role=Role.ADMIN))["listUsers"]
+    # The four role users the tests start with, and the three made here, by name.
+    names = [u["username"] for u in everyone["users"]]
+    assert names == sorted(names)
+    assert everyone["total"] == 7 == len(names)
+    by_name = {u["username"]: u for u in everyone["users"]}
+    assert by_name["ana"] == {
+        "username": "ana",
+        "displayName": "Ana Lopez",
+        "email": "ana@example.com",
+        "role": "EDITOR",
+    }
+    assert by_name["admin-user"]["role"] == "ADMIN"
+
+    async def found(**given: Any) -> tuple[int, list[str]]:
+        result = (await api.gql(LIST_USERS, {"i": given}, role=Role.ADMIN))["listUsers"]
+        return result["total"], [u["username"] for u in result["users"]]
+
+    assert await found(query="LOPEZ") == (1, ["ana"])  # the display name, any case
+    assert await found(query="data.example") == (1, ["bo"])  # the email
+    assert await found(query="-user") == (
+        4,
+        [f"{r}-user" for r in sorted(r.value.lower() for r in Role)],
+    )
+    # LIKE's wildcards are plain characters in a query.
+    assert await found(query="100%_") == (1, ["cy"])
+    assert await found(query="%") == (1, ["cy"])
+    assert await found(query="  ") == (7, sorted(names))
+    assert await found(start=5, count=1) == (7, [sorted(names)[5]])
+    assert await found(start=9, count=5) == (7, [])
+
+
+async def test_only_admins_list_users_and_bad_queries_are_refused(api: Api) -> None:
+    for role in (Role.EDITOR, Role.MEMBER, Role.VIEWER):
+        error = await api.error(LIST_USERS, {"i": {}}, role=role)
+        assert error["extensions"]["code"] == "FORBIDDEN", error
+    # A non-admin reading a user may not see its role either.
+    error = await api.error(
+        'query { corpUser(urn: "urn:li:corpuser:admin-user") { username role } }', role=Role.EDITOR
+    )
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    for given, words in (
+        ({"query": "x" * 321}, "the limit is 320"),
+        ({"query": "a\u0000b"}, "NUL"),
+        ({"count": 1001}, "count must be between 0 and 1000"),
+        ({"start": -1}, "start must be 0 or more"),
+    ):
+        error = await api.error(LIST_USERS, {"i": given}, role=Role.ADMIN)
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert words in error["message"]

@@ -58,3 +58,18 @@ def build_person(
             f"email {mail!r} is not an address like name@example.com", field="email"
         )
     return PersonSpec(bare, shown or None, mail)
+
+
+MAX_USER_QUERY: Final = 320  # as long as the longest email address
+
+
+def check_user_query(query: str | None) -> str | None:
+    """listUsers' text query, trimmed; None (or blank) lists everyone."""
+    text = (query or "").strip()
+    if len(text) > MAX_USER_QUERY:
+        raise BadUserInputError(
+            f"query is {len(text)} characters long; the limit is {MAX_USER_QUERY}", field="query"
+        )
+    if "\x00" in text:
+        raise BadUserInputError("query holds a NUL character; remove it", field="query")
+    return text or None

@@ -104,7 +104,7 @@ def _condition(criterion: Criterion) -> ColumnElement[bool]:
     return ~cond if criterion.negated else cond
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -113,7 +113,7 @@ def _text_match(query: str) -> tuple[list[ColumnElement[bool]], ColumnElement[An
     if matches_everything(query):
         return [], literal(0)
     needle = query.strip().lower()
-    pattern = f"%{_escape_like(needle)}%"
+    pattern = f"%{escape_like(needle)}%"
     name, urn = func.lower(Asset.name), func.lower(Asset.urn)
     description = func.lower(func.coalesce(Asset.description, ""))
     matches = or_(
@@ -123,7 +123,7 @@ def _text_match(query: str) -> tuple[list[ColumnElement[bool]], ColumnElement[An
     )
     rank = case(
         (name == needle, 0),
-        (name.like(f"{_escape_like(needle)}%", escape="\\"), 1),
+        (name.like(f"{escape_like(needle)}%", escape="\\"), 1),
         (name.like(pattern, escape="\\"), 2),
         else_=3,
     )

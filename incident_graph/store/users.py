@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incident_graph.store.search import escape_like
 from incident_graph.store.tables import AccessToken, User
 
 
@@ -110,3 +111,23 @@ async def list_tokens(
         stmt = stmt.where(AccessToken.user_id == user_id)
     rows = await session.execute(stmt.order_by(AccessToken.id))
     return [(token, name) for token, name in rows]
+
+
+async def page_users(
+    session: AsyncSession, *, query: str | None, start: int, count: int
+) -> tuple[int, list[User]]:
+    """Users by name, those whose name, display name or email contains `query` (any case)."""
+    stmt = select(User)
+    needle = (query or "").strip().lower()
+    if needle:
+        pattern = f"%{escape_like(needle)}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(func.coalesce(User.display_name, "")).like(pattern, escape="\\"),
+                func.lower(func.coalesce(User.email, "")).like(pattern, escape="\\"),
+            )
+        )
+    total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    rows = await session.scalars(stmt.order_by(User.name).offset(start).limit(count))
+    return int(total), list(rows)

@@ -37,3 +37,13 @@ class PrivilegeGrantInput:
         "URN; GLOBAL: leave out.",
     )
     privilege: Privilege = Privilege.MANAGE_INCIDENTS
+
+
+@strawberry.input(description="DataHub's: a page of users, optionally narrowed by a text query.")
+class ListUsersInput:
+    start: int | None = 0
+    count: int | None = 20
+    query: str | None = strawberry.field(
+        default=None,
+        description="Ours: users whose name, display name or email contains this (any case).",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from incident_graph.api.access.inputs import ListUsersInput
 from incident_graph.api.access.types import (
     AccessTokenMetadata,
     AuditLogEntry,
@@ -11,6 +12,7 @@ from incident_graph.api.access.types import (
     CorpGroup,
     CorpUser,
     Grant,
+    ListUsersResult,
     Me,
     group_entity,
     user_entity,
@@ -19,7 +21,7 @@ from incident_graph.api.context import Info
 from incident_graph.api.enums import GrantScope, Privilege, Role
 from incident_graph.api.permissions import IsAdmin, refuse
 from incident_graph.auth.privileges import grants_held
-from incident_graph.domain.directory import name_of
+from incident_graph.domain.directory import check_user_query, name_of
 from incident_graph.domain.errors import NotFoundError
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.services import users as user_service
@@ -97,6 +99,24 @@ class AccessQueries:
             user_id = None if everyone else await _user_id(info, user_urn or "")
         rows = await user_service.list_access_tokens(db=info.context.db, user_id=user_id)
         return [AccessTokenMetadata.from_row(token, name) for token, name in rows]
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description="DataHub's (admin): users by name, with a text query to narrow them.",
+    )
+    async def list_users(self, info: Info, input: ListUsersInput) -> ListUsersResult:
+        window = page(input.start, input.count)
+        query = check_user_query(input.query)
+        async with info.context.db.reading() as session:
+            total, rows = await user_store.page_users(
+                session, query=query, start=window.start, count=window.count
+            )
+        return ListUsersResult(
+            start=window.start,
+            count=len(rows),
+            total=total,
+            users=[user_entity(row.name) for row in rows],
+        )
 
     @strawberry.field(
         permission_classes=[IsAdmin],

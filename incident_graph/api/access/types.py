@@ -10,6 +10,7 @@ from incident_graph import urns
 from incident_graph.api.context import Info
 from incident_graph.api.entity import Entity
 from incident_graph.api.enums import EntityType, GrantScope, Privilege, Role
+from incident_graph.api.permissions import IsAdmin
 from incident_graph.api.scalars import Long
 from incident_graph.store.tables import AccessToken, AuditEntry, PrivilegeGrant
 
@@ -27,6 +28,14 @@ class CorpUser(Entity):
     async def email(self, info: Info) -> str | None:
         user = await info.context.loaders.directory.user.load(self.username)
         return None if user is None else user.email
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description="Ours (admin): the user's role; null when there is no such user.",
+    )
+    async def role(self, info: Info) -> Role | None:
+        user = await info.context.loaders.directory.user.load(self.username)
+        return None if user is None else user.role
 
     @strawberry.field(description="Ours: the teams this user is in.")
     async def groups(self, info: Info) -> list[CorpGroup]:
@@ -148,6 +157,14 @@ class AuditLogEntry:
             allowed=row.allowed,
             reason=row.reason,
         )
+
+
+@strawberry.type(description="DataHub's: a page of users, by user name.")
+class ListUsersResult:
+    start: int
+    count: int
+    total: int
+    users: list[CorpUser]
 
 
 @strawberry.type

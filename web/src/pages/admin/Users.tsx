@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Group, Pagination, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { options, ROLES } from "../../api/enums";
 import { useGql, useGqlMutation } from "../../api/hooks";
 import { ErrorNotice, personName } from "../../components/format";
 import { graphql } from "../../gql";
-import type { UserRole } from "../../gql/graphql";
+import type { ListUsersQuery, UserRole } from "../../gql/graphql";
 
 const CreateUserDocument = graphql(`
   mutation CreateUser($input: CreateUserInput!) {
@@ -18,29 +18,126 @@ const SetRoleDocument = graphql(`
   }
 `);
 
-const UserDocument = graphql(`
-  query User($urn: String!) {
-    corpUser(urn: $urn) { urn username displayName email groups { urn name displayName } }
+const ListUsersDocument = graphql(`
+  query ListUsers($input: ListUsersInput!) {
+    listUsers(input: $input) {
+      total
+      users { urn username displayName email role groups { urn name displayName } }
+    }
   }
 `);
 
-function userUrn(name: string): string {
-  const trimmed = name.trim();
-  return trimmed.startsWith("urn:li:corpuser:") ? trimmed : `urn:li:corpuser:${trimmed}`;
+const PAGE = 20;
+
+type Listed = ListUsersQuery["listUsers"]["users"][number];
+
+function UserRow(props: { user: Listed }) {
+  const { user } = props;
+  const setRole = useGqlMutation(SetRoleDocument);
+  const [nextRole, setNextRole] = useState<string | null>(user.role ?? null);
+  return (
+    <Table.Tr data-user={user.username}>
+      <Table.Td>
+        <Text size="sm" fw={600}>
+          {personName(user)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {user.urn}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{user.email ?? "—"}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{user.groups.map((g) => personName(g)).join(", ") || "none"}</Text>
+      </Table.Td>
+      <Table.Td>
+        <form
+          aria-label={`Role of ${user.username}`}
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            if (nextRole) setRole.mutate({ urn: user.urn, role: nextRole as UserRole });
+          }}
+        >
+          <Group gap="xs" wrap="nowrap">
+            <Select aria-label={`Role for ${user.username}`} data={options(ROLES)} value={nextRole} onChange={setNextRole} allowDeselect={false} w={130} />
+            <Button type="submit" size="xs" variant="default" loading={setRole.isPending} disabled={!nextRole || nextRole === user.role}>
+              Set role
+            </Button>
+          </Group>
+          <ErrorNotice error={setRole.error} title="Refused" />
+        </form>
+      </Table.Td>
+    </Table.Tr>
+  );
 }
 
-/** Create users with a role; look a user up and give them another role. */
+/** Every user by name, narrowed by a text query, each with their role to change. */
+function UserList() {
+  const [query, setQuery] = useState("");
+  const [pageNumber, setPageNumber] = useState(1);
+  const users = useGql(ListUsersDocument, {
+    input: { query: query.trim() || null, start: (pageNumber - 1) * PAGE, count: PAGE },
+  });
+  const listed = users.data?.listUsers;
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Users and their roles
+        </Title>
+        <TextInput
+          label="Find users"
+          description="By user name, display name or email. A new role applies from the user's next request."
+          value={query}
+          onChange={(event) => {
+            setQuery(event.currentTarget.value);
+            setPageNumber(1);
+          }}
+        />
+        <ErrorNotice error={users.error} />
+        {listed && (
+          <>
+            <Table data-testid="users">
+              <Table.Caption>
+                {listed.total} user{listed.total === 1 ? "" : "s"}
+              </Table.Caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>User</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Teams</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {listed.users.map((user) => (
+                  <UserRow key={`${user.urn}:${user.role ?? ""}`} user={user} />
+                ))}
+              </Table.Tbody>
+            </Table>
+            {listed.total > PAGE && (
+              <Pagination
+                total={Math.ceil(listed.total / PAGE)}
+                value={pageNumber}
+                onChange={setPageNumber}
+                getControlProps={(control) => ({ "aria-label": `${control} page of users` })}
+              />
+            )}
+          </>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Create users with a role; list them and change their roles. */
 export function UsersPanel() {
   const create = useGqlMutation(CreateUserDocument);
-  const setRole = useGqlMutation(SetRoleDocument);
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [email, setEmail] = useState("");
   const [role, setNewRole] = useState<string | null>("MEMBER");
-  const [lookup, setLookup] = useState("");
-  const [looked, setLooked] = useState<string | null>(null);
-  const [nextRole, setNextRole] = useState<string | null>(null);
-  const user = useGql(UserDocument, { urn: looked ?? "" }, { enabled: looked !== null });
 
   return (
     <Stack>
@@ -85,54 +182,7 @@ export function UsersPanel() {
           </Stack>
         </form>
       </Paper>
-      <Paper withBorder p="md">
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Change a user's role
-          </Title>
-          <form
-            aria-label="Find a user"
-            onSubmit={(event: FormEvent) => {
-              event.preventDefault();
-              setLooked(userUrn(lookup));
-            }}
-          >
-            <Group align="end">
-              <TextInput label="User name or URN" value={lookup} onChange={(e) => setLookup(e.currentTarget.value)} required />
-              <Button type="submit" variant="default">
-                Find
-              </Button>
-            </Group>
-          </form>
-          <ErrorNotice error={user.error} />
-          {looked && user.data && !user.data.corpUser && <Text>No user is {looked}.</Text>}
-          {user.data?.corpUser && (
-            <form
-              aria-label="Set the role"
-              onSubmit={(event: FormEvent) => {
-                event.preventDefault();
-                if (nextRole) setRole.mutate({ urn: user.data.corpUser?.urn ?? "", role: nextRole as UserRole });
-              }}
-            >
-              <Stack gap="xs">
-                <Text size="sm">
-                  {personName(user.data.corpUser)} ({user.data.corpUser.urn})
-                  {user.data.corpUser.email ? `, ${user.data.corpUser.email}` : ""}; teams:{" "}
-                  {user.data.corpUser.groups.map((g) => personName(g)).join(", ") || "none"}
-                </Text>
-                <Group align="end">
-                  <Select label="New role" data={options(ROLES)} value={nextRole} onChange={setNextRole} w={160} />
-                  <Button type="submit" loading={setRole.isPending} disabled={!nextRole}>
-                    Set role
-                  </Button>
-                </Group>
-                <ErrorNotice error={setRole.error} title="Refused" />
-                {setRole.isSuccess && <Text size="sm">Role changed; it applies from their next request.</Text>}
-              </Stack>
-            </form>
-          )}
-        </Stack>
-      </Paper>
+      <UserList />
     </Stack>
   );
 }
