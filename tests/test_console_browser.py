@@ -562,3 +562,57 @@ async def test_checks_raise_from_results_then_link_and_unlink(
     await page.get_by_role("button", name="Link", exact=True).click()
     await expect(page.get_by_role("heading", name="Check results (2)")).to_be_visible()
     assert console.errors == []
+
+
+METRICS_RAISED = "query($i: IncidentMetricsInput!) { incidentMetrics(input: $i) { raised } }"
+
+
+async def test_metrics_page_and_the_badge_to_embed(context: BrowserContext, site: Site) -> None:
+    site.raise_incident(f"Late load {site.backend}", ORDERS, priority="HIGH")
+    page = await sign_in(context, site)
+    console = Console(page)
+
+    # The metrics page: the last 24 hours by the hour, as the API counts them.
+    await page.get_by_role("link", name="Metrics").click()
+    await expect(page.get_by_role("heading", name="Metrics", exact=True)).to_be_visible()
+    await page.get_by_text("24 hours", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/incident-metrics\?range=24h&bucket=HOUR$"))
+    hour = 3_600_000
+    to = -(-int(await page.evaluate("Date.now()")) // hour) * hour
+    expected = site.gql(METRICS_RAISED, {"i": {"from": to - 24 * hour, "to": to}})
+    raised = expected["incidentMetrics"]["raised"]
+    assert raised >= 1
+    await expect(page.locator('[data-stat="raised"]')).to_have_text(str(raised))
+    await expect(page.get_by_test_id("metrics-chart")).to_be_visible()
+    await page.get_by_text("The figures as a table").click()
+    await expect(page.get_by_test_id("metrics-buckets").locator("tbody tr")).to_have_count(24)
+    priorities = page.locator('[data-mix="Priority"]')
+    await expect(priorities.get_by_text("high", exact=True)).to_be_visible()
+    await check_page(page, "metrics", site)
+    # Another bucket length is a new address: one day's bucket for the 24 hours.
+    await page.get_by_text("a day", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"range=24h&bucket=DAY$"))
+    await expect(page.get_by_test_id("metrics-buckets").locator("tbody tr")).to_have_count(1)
+
+    # The asset page shows its badge and the snippet to embed it; the URL works without a token.
+    await page.goto(asset_address(site, ORDERS))
+    embed = page.get_by_test_id("badge-embed")
+    image = embed.get_by_role("img", name="Data health badge of this asset")
+    await expect(image).to_be_visible()
+    # Loaded and drawn: the server answered the page's own request with the SVG.
+    await page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=badge-embed] img');"
+        " return i !== null && i.complete && i.naturalWidth > 40; }"
+    )
+    snippet = await embed.locator("pre").first.inner_text()
+    url = re.fullmatch(r"!\[data health\]\((.+)\)", snippet.strip())
+    assert url is not None
+    badge_url = site.gql("query($u: String!) { dataset(urn: $u) { badgeUrl } }", {"u": ORDERS})[
+        "dataset"
+    ]["badgeUrl"]
+    assert url.group(1) == badge_url
+    fetched = httpx.get(f"{site.url}{httpx.URL(badge_url).raw_path.decode()}", timeout=30)
+    assert fetched.status_code == 200
+    assert "active incident" in fetched.text
+    await check_page(page, "asset-badge", site)
+    assert console.errors == []

@@ -9,6 +9,7 @@ import { AdminPage } from "./pages/AdminPage";
 import { AssetPage } from "./pages/AssetPage";
 import { HubPage } from "./pages/HubPage";
 import { IncidentPage } from "./pages/IncidentPage";
+import { MetricsPage } from "./pages/MetricsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SearchPage } from "./pages/SearchPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -47,6 +48,7 @@ export function App() {
           <Route path="/incidents/*">{(params) => <IncidentPage segment={params["*"]} />}</Route>
           <Route path="/assets/*">{(params) => <AssetPage segment={params["*"]} />}</Route>
           <Route path="/search" component={SearchPage} />
+          <Route path="/incident-metrics" component={MetricsPage} />
           <Route path="/admin" component={AdminPage} />
           <Route component={NotFoundPage} />
         </Switch>

@@ -19,5 +19,7 @@ export const assetPath = (urn: string): string => `/assets/${encodeUrn(urn)}`;
 export const paths = {
   hub: "/",
   search: "/search",
+  // Not /metrics: that is the server's Prometheus endpoint.
+  metrics: "/incident-metrics",
   admin: "/admin",
 } as const;

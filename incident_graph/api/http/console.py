@@ -31,6 +31,7 @@ PAGES: Final = (
     "/incidents/{rest:path}",
     "/assets/{rest:path}",
     "/search",
+    "/incident-metrics",
     "/admin",
 )
 # As GraphiQL's page, with scripts from this origin only (no inline script, no eval); the

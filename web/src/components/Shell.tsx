@@ -13,6 +13,7 @@ interface Section {
 
 const SECTIONS: Section[] = [
   { label: "Incidents", href: paths.hub, active: (l) => l === "/" || l.startsWith("/incidents") },
+  { label: "Metrics", href: paths.metrics, active: (l) => l.startsWith(paths.metrics) },
   { label: "Search assets", href: paths.search, active: (l) => l.startsWith("/search") || l.startsWith("/assets") },
   // Everyone manages their own tokens there; admins also see users and dead letters.
   { label: "Admin", href: paths.admin, active: (l) => l.startsWith("/admin") },

@@ -7,7 +7,7 @@ import { AssetLink, ErrorNotice, personName, words } from "../components/format"
 import { HealthBadge, HealthCauses } from "../components/Health";
 import { IncidentTable } from "../components/IncidentTable";
 import { LiveIndicator } from "../components/LiveIndicator";
-import { BadgeEmbed } from "../components/Pending";
+import { BadgeEmbed } from "../components/BadgeEmbed";
 import { graphql } from "../gql";
 import type { IncidentState } from "../gql/graphql";
 import { decodeUrn } from "../paths";
