@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types.enum import EnumValue, StrawberryEnumDefinition
 
 from incident_graph.domain.access import GrantScope, Privilege
+from incident_graph.domain.assertions import AssertionResultSeverity, AssertionResultType
 from incident_graph.domain.assets import OwnershipType
 from incident_graph.domain.checks import Action, CheckType, ResultStatus
 from incident_graph.domain.enums import (
@@ -30,6 +31,7 @@ from incident_graph.domain.enums import (
 from incident_graph.domain.incident_metrics import MetricsBucket
 from incident_graph.domain.incident_search import IncidentSortField, IncidentSortOrder
 from incident_graph.domain.notifications import DeliveryStatus, DestinationKind, NotifyKind
+from incident_graph.domain.operations import OperationSourceType, OperationType
 
 for _domain_enum in (
     IncidentType,
@@ -55,6 +57,10 @@ strawberry.enum(
     description="PENDING, DELIVERED, FAILED (another attempt is scheduled) or DEAD.",
 )
 strawberry.enum(NotifyKind, name="NotificationEventType", description="The changes that notify.")
+strawberry.enum(OperationType, description="What kind of change an operation made (DataHub's).")
+strawberry.enum(OperationSourceType, description="Who saw the change (DataHub's).")
+strawberry.enum(AssertionResultType, description="A run's outcome (DataHub's).")
+strawberry.enum(AssertionResultSeverity, description="How bad a failure is (DataHub's).")
 strawberry.enum(CheckType, description="Ours: what a check looks at (DataHub's assertion types).")
 strawberry.enum(
     ResultStatus,
@@ -140,6 +146,8 @@ class FilterOperator(Enum):
 __all__ = [
     "LIVE_NOTIFY_KIND",
     "Action",
+    "AssertionResultSeverity",
+    "AssertionResultType",
     "AssertionType",
     "CheckType",
     "DeliveryStatus",
@@ -159,6 +167,8 @@ __all__ = [
     "IncidentType",
     "MetricsBucket",
     "NotifyKind",
+    "OperationSourceType",
+    "OperationType",
     "OwnershipType",
     "Privilege",
     "ResultStatus",

@@ -15,7 +15,7 @@ from incident_graph.api.access import AccessMutations, AccessQueries
 from incident_graph.api.access.types import CorpGroup, CorpUser
 from incident_graph.api.assets import AssetMutations, AssetQueries, ImpactedAssetQueries
 from incident_graph.api.assets.types import ASSET_CLASSES
-from incident_graph.api.checks import CheckMutations, CheckQueries
+from incident_graph.api.checks import AssertionMutations, CheckMutations, CheckQueries
 from incident_graph.api.checks.types import Assertion
 from incident_graph.api.entity import OtherEntity
 from incident_graph.api.errors import is_internal, log
@@ -34,6 +34,7 @@ from incident_graph.api.lifecycle import LifecycleMutations
 from incident_graph.api.live import LiveSubscriptions
 from incident_graph.api.metrics import MetricsQueries
 from incident_graph.api.notifications import NotificationMutations, NotificationQueries
+from incident_graph.api.operations import OperationMutations
 from incident_graph.api.scalars import SCALARS
 from incident_graph.api.search import AssetSearchQueries, IncidentSearchQueries
 from incident_graph.config import Settings
@@ -66,6 +67,8 @@ MUTATIONS: tuple[type, ...] = (
     NotificationMutations,
     AccessMutations,
     CheckMutations,
+    AssertionMutations,
+    OperationMutations,
 )
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from incident_graph.domain.assets import OwnershipType, OwnerSpec
+from incident_graph.domain.checks import CheckSpec, ResultSpec
 from incident_graph.domain.enums import (
     IncidentPriority,
     IncidentSourceType,
@@ -130,6 +131,20 @@ class IncidentFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckDefinition:
+    """An `assertionInfo`: a check on an asset, created or described anew."""
+
+    check: CheckSpec
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    """An `assertionRunEvent` with a result: one run of a known check."""
+
+    result: ResultSpec
+
+
+@dataclass(frozen=True, slots=True)
 class EntityDelete:
     """Hard delete of an entity (`entities?action=delete`, or DELETE of its key aspect)."""
 
@@ -145,7 +160,7 @@ class Unmodelled:
     aspect: str
 
 
-Change = AssetEdit | IncidentFacts | EntityDelete | Unmodelled
+Change = AssetEdit | IncidentFacts | CheckDefinition | CheckRun | EntityDelete | Unmodelled
 
 
 @dataclass(frozen=True, slots=True)

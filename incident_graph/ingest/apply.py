@@ -21,6 +21,8 @@ from incident_graph.config import Settings
 from incident_graph.domain.errors import BadUserInputError, DomainError
 from incident_graph.domain.ingest import (
     AssetEdit,
+    CheckDefinition,
+    CheckRun,
     EntityDelete,
     IncidentFacts,
     Proposal,
@@ -28,6 +30,7 @@ from incident_graph.domain.ingest import (
 )
 from incident_graph.metrics import Metrics
 from incident_graph.services import asset_ingest, incident_ingest
+from incident_graph.services import checks as check_service
 from incident_graph.store import Database, Writer
 from incident_graph.urns import ASSET_ENTITY_TYPES, InvalidUrnError, parse_asset_urn
 
@@ -83,6 +86,10 @@ class Ingestion:
     def access(self) -> IngestAccess:
         return IngestAccess(principal=self.principal, operation=self.operation)
 
+    @property
+    def _incident_access(self) -> IncidentAccess:
+        return IncidentAccess(principal=self.principal, operation=self.operation)
+
     async def apply(self, proposals: Sequence[Proposal]) -> Outcome:
         outcome = Outcome()
         by_entity: dict[str, list[Proposal]] = defaultdict(list)
@@ -113,8 +120,21 @@ class Ingestion:
                 writer=self.writer,
                 db=self.db,
                 facts=change,
-                access=IncidentAccess(principal=self.principal, operation=self.operation),
+                access=self._incident_access,
                 require_note=self.settings.require_resolution_note,
+            )
+        elif isinstance(change, CheckDefinition):
+            await check_service.upsert_check(
+                writer=self.writer, spec=change.check, access=self._incident_access
+            )
+        elif isinstance(change, CheckRun):
+            await check_service.report_results(
+                writer=self.writer,
+                results=[change.result],
+                actor=self.principal.urn,
+                default_policy=self.settings.check_policy,
+                require_note=self.settings.require_resolution_note,
+                access=self._incident_access,
             )
         elif isinstance(change, EntityDelete):
             outcome.deleted_rows += await self._delete(change)

@@ -25,6 +25,8 @@ from incident_graph.config import Settings
 from incident_graph.domain.access import Target
 from incident_graph.domain.ingest import (
     AssetEdit,
+    CheckDefinition,
+    CheckRun,
     EntityDelete,
     IncidentFacts,
     Proposal,
@@ -117,6 +119,10 @@ def _targets(proposals: list[Proposal]) -> list[Target]:
             for urn in change.entities:
                 asset = parse_asset_urn(urn)
                 found.setdefault(urn, Target(urn, asset.platform))
+        elif isinstance(change, CheckDefinition | CheckRun):
+            check = change.check if isinstance(change, CheckDefinition) else change.result.check
+            if check.asset is not None:
+                found.setdefault(check.asset.urn, Target(check.asset.urn, check.asset.platform))
         elif isinstance(change, EntityDelete):
             try:
                 asset = parse_asset_urn(change.urn)

@@ -71,11 +71,11 @@ def result_ref(result: CheckResult, check: Check) -> CheckResultRef:
 
 
 async def _checks(
-    session: AsyncSession, results: Sequence[ResultSpec], *, now: int
+    session: AsyncSession, specs: Sequence[CheckSpec], *, now: int
 ) -> tuple[dict[str, Check], dict[int, Asset]]:
     """The results' checks (created or described anew as the results say), locked, with
     their assets; BAD_USER_INPUT naming the first result that cannot be placed."""
-    known = await check_store.lock_checks(session, urns=[r.check.urn for r in results])
+    known = await check_store.lock_checks(session, urns=[s.urn for s in specs])
     assets = {
         a.id: a
         for a in await asset_store.get_assets_by_ids(
@@ -84,8 +84,7 @@ async def _checks(
     }
     # Checks to create: the asset and name the first result naming each gives.
     new: dict[str, tuple[AssetUrn, str, CheckSpec]] = {}
-    for index, result in enumerate(results):
-        spec = result.check
+    for index, spec in enumerate(specs):
         check = known.get(spec.urn)
         if check is None:
             if spec.asset is None or spec.name is None:
@@ -226,7 +225,7 @@ async def report_results(
 
     async def unit(session: AsyncSession) -> list[Reported]:
         now = writer.clock()
-        checks, assets = await _checks(session, results, now=now)
+        checks, assets = await _checks(session, [r.check for r in results], now=now)
         if access is not None:
             await access.check_raise(
                 session,
@@ -264,6 +263,22 @@ async def report_results(
         return out
 
     return await run_checked(writer, unit)
+
+
+async def upsert_check(
+    *, writer: Writer, spec: CheckSpec, access: IncidentAccess | None = None
+) -> None:
+    """Create a check, or change what `spec` says differently of it (DataHub's assertionInfo,
+    upsertCustomAssertion); a check keeps its asset."""
+
+    async def unit(session: AsyncSession) -> None:
+        _, assets = await _checks(session, [spec], now=writer.clock())
+        if access is not None:
+            await access.check_raise(
+                session, assets=[parse_asset_urn(a.urn) for a in assets.values()]
+            )
+
+    await run_checked(writer, unit)
 
 
 async def set_policy(
@@ -402,4 +417,5 @@ __all__ = [
     "result_ref",
     "set_policy",
     "unlink_results",
+    "upsert_check",
 ]

@@ -42,6 +42,7 @@ from incident_graph.domain.notifications import (
     DestinationKind,
     NotifyKind,
 )
+from incident_graph.domain.operations import OperationSourceType, OperationType
 from incident_graph.store.columns import EnumText, Id
 
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
@@ -360,6 +361,27 @@ class IncidentCheckResult(Base):
         Index("ix_incident_check_results_page", "incident_id", "result_time_ms", "result_id"),
         Index("ix_incident_check_results_result", "result_id"),
     )
+
+
+class AssetOperation(Base):
+    """A change a pipeline or platform made to an asset's data (DataHub's `operation`)."""
+
+    __tablename__ = "asset_operations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    last_updated_ms: Mapped[int] = mapped_column(BigInteger)
+    operation_type: Mapped[OperationType] = mapped_column(EnumText(OperationType, 20))
+    custom_operation_type: Mapped[str | None] = mapped_column(String(200))
+    source_type: Mapped[OperationSourceType] = mapped_column(EnumText(OperationSourceType, 20))
+    actor: Mapped[str | None] = mapped_column(String(300))
+    num_affected_rows: Mapped[int | None] = mapped_column(BigInteger)
+    partition: Mapped[str | None] = mapped_column(String(500))
+    custom_properties: Mapped[list[list[str | None]] | None] = mapped_column(JSON)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_asset_operations_time", "asset_id", "time_ms", "id"),)
 
 
 class IncidentAssignee(Base):

@@ -19,7 +19,7 @@ from incident_graph.api.assets.catalog import (
 from incident_graph.api.assets.health import Health
 from incident_graph.api.assets.loaders import LineageKey, PageKey
 from incident_graph.api.assets.unmodelled import Container, DomainAssociation, GlossaryTerms
-from incident_graph.api.checks.types import Assertion
+from incident_graph.api.checks.types import Assertion, EntityAssertionsResult
 from incident_graph.api.context import Info
 from incident_graph.api.entity import Entity
 from incident_graph.api.enums import (
@@ -28,7 +28,9 @@ from incident_graph.api.enums import (
     IncidentStage,
     IncidentState,
 )
+from incident_graph.api.filters import FilterInput
 from incident_graph.api.incidents.types import EntityIncidentsResult, Incident
+from incident_graph.api.operations.types import Operation
 from incident_graph.api.scalars import Long
 from incident_graph.auth import badge_signature
 from incident_graph.domain import incidents as rules
@@ -39,7 +41,9 @@ from incident_graph.domain.health import (
     incident_health,
     upstream_health,
 )
+from incident_graph.domain.operations import build_filter, check_limit
 from incident_graph.domain.paging import DEFAULT_COUNT, page
+from incident_graph.store import operations as operation_store
 from incident_graph.store.incidents import PageFilter
 from incident_graph.store.tables import Asset as AssetRow
 
@@ -99,6 +103,22 @@ class DataAsset(Entity):
         if assertions is not None:
             entries.append(Health.from_assertions(assertions))
         return entries
+
+    @strawberry.field(description="The asset's assertions (checks), by name (DataHub's).")
+    async def assertions(
+        self, info: Info, start: int | None = 0, count: int | None = DEFAULT_COUNT
+    ) -> EntityAssertionsResult | None:
+        window = page(start, count)
+        found = await info.context.loaders.checks.of_asset.load(self.row.id)
+        chosen = found[window.start : window.start + window.count]
+        return EntityAssertionsResult(
+            start=window.start,
+            count=len(chosen),
+            total=len(found),
+            assertions=[
+                Assertion(urn=c.check.urn, type=EntityType.ASSERTION, row=c.check) for c in chosen
+            ],
+        )
 
     @strawberry.field(description="Ours: the checks on the asset, by name.")
     async def checks(self, info: Info) -> list[Assertion]:
@@ -183,6 +203,30 @@ class Dataset(DataAsset):
     @strawberry.field(description="The dataset's name in its URN (DataHub's); see properties.")
     def name(self) -> str:
         return self.key_name
+
+    @strawberry.field(
+        description="Changes to the dataset's data (DataHub's), newest first: within the "
+        "times given, matching `filter` (sourceType, operationType, partition)."
+    )
+    async def operations(
+        self,
+        info: Info,
+        start_time_millis: Long | None = None,
+        end_time_millis: Long | None = None,
+        filter: FilterInput | None = None,
+        limit: int | None = None,
+    ) -> list[Operation] | None:
+        flt = build_filter(filter.criteria() if filter else [])
+        async with info.context.db.reading() as session:
+            rows = await operation_store.operations_of(
+                session,
+                asset_id=self.row.id,
+                start_ms=start_time_millis,
+                end_ms=end_time_millis,
+                flt=flt,
+                limit=check_limit(limit),
+            )
+        return [Operation(row=r) for r in rows]
 
     @strawberry.field(description=_NO_CONTAINER)
     def container(self) -> Container | None:

@@ -25,6 +25,16 @@ class ResultsKey:
 
 
 @dataclass(frozen=True, slots=True)
+class RunsKey:
+    """A check's runs within [start_ms, end_ms], at most `limit`, newest first."""
+
+    check_id: int
+    start_ms: int | None
+    end_ms: int | None
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckWithLatest:
     check: Check
     latest: CheckResult | None
@@ -52,6 +62,25 @@ class CheckLoaders:
     def latest(self) -> DataLoader[int, CheckResult | None]:
         """A check's latest result, by the check's id."""
         return DataLoader(self._latest)
+
+    @cached_property
+    def runs(self) -> DataLoader[RunsKey, list[CheckResult]]:
+        return DataLoader(self._runs)
+
+    async def _runs(self, keys: Sequence[RunsKey]) -> list[list[CheckResult]]:
+        # One statement per distinct window (a page of assertions asks the same of each).
+        windows: dict[tuple[int | None, int | None, int], list[int]] = defaultdict(list)
+        for key in keys:
+            windows[(key.start_ms, key.end_ms, key.limit)].append(key.check_id)
+        found: dict[RunsKey, list[CheckResult]] = {}
+        async with self._db.reading() as session:
+            for (start_ms, end_ms, limit), ids in windows.items():
+                rows = await check_store.results_of_checks(
+                    session, check_ids=ids, start_ms=start_ms, end_ms=end_ms, limit=limit
+                )
+                for check_id in ids:
+                    found[RunsKey(check_id, start_ms, end_ms, limit)] = rows.get(check_id, [])
+        return [found[k] for k in keys]
 
     async def _by_urn(self, keys: Sequence[str]) -> list[Check | None]:
         async with self._db.reading() as session:

@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from incident_graph.api.checks.loaders import RunsKey
+from incident_graph.api.checks.run_events import (
+    AssertionRunEventsResult,
+    AssertionRunStatus,
+    run_event,
+    run_events,
+)
 from incident_graph.api.context import Info
 from incident_graph.api.entity import AuditStamp, Entity
 from incident_graph.api.enums import (
@@ -16,8 +23,11 @@ from incident_graph.api.enums import (
     IncidentPriority,
     ResultStatus,
 )
+from incident_graph.api.filters import FilterInput
 from incident_graph.api.scalars import Long
 from incident_graph.config import Settings
+from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.operations import check_limit
 from incident_graph.store.checks import policy_of
 from incident_graph.store.tables import Check as CheckRow
 from incident_graph.store.tables import CheckResult as ResultRow
@@ -158,6 +168,39 @@ class Assertion(Entity):
         latest = await info.context.loaders.checks.latest.load(row.id)
         return None if latest is None else CheckResult(row=latest, check_row=row)
 
+    @strawberry.field(
+        description="Runs of the assertion, newest first (DataHub's): within the times given, "
+        "at most `limit` (100 when omitted). Every run kept here is COMPLETE; `filter` takes "
+        "no fields yet."
+    )
+    async def run_events(
+        self,
+        info: Info,
+        status: AssertionRunStatus | None = None,
+        start_time_millis: Long | None = None,
+        end_time_millis: Long | None = None,
+        filter: FilterInput | None = None,
+        limit: int | None = None,
+    ) -> AssertionRunEventsResult | None:
+        if filter is not None and filter.criteria():
+            raise BadUserInputError(
+                "runEvents cannot be filtered by fields here; narrow by startTimeMillis, "
+                "endTimeMillis and limit",
+                field="filter",
+            )
+        row = await self._row(info)
+        if row is None:
+            return None
+        rows = await info.context.loaders.checks.runs.load(
+            RunsKey(row.id, start_time_millis, end_time_millis, check_limit(limit))
+        )
+        asset = await info.context.loaders.assets.by_id.load(row.asset_id)
+        assertee = "" if asset is None else asset.urn
+        del status  # COMPLETE, or any: every run kept here is complete
+        return run_events(
+            [run_event(r, assertion_urn=row.urn, assertee_urn=assertee) for r in rows]
+        )
+
     @strawberry.field(description="Ours: the policy in force for this check.")
     async def policy(self, info: Info) -> CheckPolicy | None:
         row = await self._row(info)
@@ -195,3 +238,11 @@ class ReportedCheckResult:
     incident_urn: str | None = strawberry.field(
         description="The incident raised, attached to or resolved."
     )
+
+
+@strawberry.type(description="A page of an entity's assertions (DataHub's).")
+class EntityAssertionsResult:
+    start: int
+    count: int
+    total: int
+    assertions: list[Assertion]

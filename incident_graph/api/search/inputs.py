@@ -8,7 +8,6 @@ import strawberry
 
 from incident_graph.api.enums import (
     EntityType,
-    FilterOperator,
     IncidentPriority,
     IncidentSortField,
     IncidentSortOrder,
@@ -17,17 +16,9 @@ from incident_graph.api.enums import (
     IncidentState,
     IncidentType,
 )
+from incident_graph.api.filters import FacetFilterInput
 from incident_graph.api.scalars import Long
 from incident_graph.domain.paging import DEFAULT_COUNT
-
-
-@strawberry.input(description="One condition on a field (DataHub's FacetFilterInput).")
-class FacetFilterInput:
-    field: str
-    value: str | None = strawberry.field(default=None, deprecation_reason="Use values instead.")
-    values: list[str] | None = None
-    negated: bool | None = False
-    condition: FilterOperator | None = None
 
 
 @strawberry.input(description="Conditions that must all hold.")

@@ -12,10 +12,10 @@ from incident_graph.api.assets.catalog import platform_entity, tag_entity
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.entity import Entity
 from incident_graph.api.enums import EntityType
+from incident_graph.api.filters import FacetFilterInput
 from incident_graph.api.scalars import Long
 from incident_graph.api.search.inputs import (
     AndFilterInput,
-    FacetFilterInput,
     SearchFlags,
     SearchSortInput,
 )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from incident_graph.ingest.aspects import describe, incident, lineage, ownership, status, tags
+from incident_graph.ingest.aspects import (
+    assertion,
+    describe,
+    incident,
+    lineage,
+    ownership,
+    status,
+    tags,
+)
 from incident_graph.ingest.aspects.registry import ASSET_TYPES, AspectHandler
 
 HANDLERS: Final[dict[str, AspectHandler]] = {
@@ -16,6 +24,7 @@ HANDLERS: Final[dict[str, AspectHandler]] = {
         *lineage.HANDLERS,
         *status.HANDLERS,
         *incident.HANDLERS,
+        *assertion.HANDLERS,
     )
 }
 BY_FQN: Final[dict[str, AspectHandler]] = {h.fqn: h for h in HANDLERS.values()}
