@@ -5,8 +5,8 @@ updated recently, and AssertionCircuitBreaker asks for a check run after the las
 Pipelines report them with `reportOperation`. Kept per asset, newest first by the operation's
 time.
 
-Revision ID: 20261205_02
-Revises: 20261205_01
+Revision ID: 20261205_03
+Revises: 20261205_02
 Create Date: 2026-12-05
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261205_02"
-down_revision: str | None = "20261205_01"
+revision: str = "20261205_03"
+down_revision: str | None = "20261205_02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
