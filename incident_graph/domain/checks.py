@@ -15,18 +15,19 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.enums import IncidentPriority, IncidentType
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.incidents import check_assignees
 
 MAX_RESULTS: Final = 1000
-MAX_NAME: Final = 500
-MAX_DESCRIPTION: Final = 50_000
-MAX_PLATFORM: Final = 200
-MAX_URL: Final = 2000
-MAX_RUN_ID: Final = 300
-MAX_VALUE: Final = 1000
-MAX_MESSAGE: Final = 50_000
+MAX_NAME: Final = limits.CHECK_NAME
+MAX_DESCRIPTION: Final = limits.LONG_TEXT
+MAX_PLATFORM: Final = limits.PLATFORM
+MAX_URL: Final = limits.EXTERNAL_URL
+MAX_RUN_ID: Final = limits.RUN_ID
+MAX_VALUE: Final = limits.CHECK_VALUE
+MAX_MESSAGE: Final = limits.LONG_TEXT
 ASSERTION_PREFIX: Final = "urn:li:assertion:"
 _MAX_CHECK_ID: Final = 200
 T = TypeVar("T")

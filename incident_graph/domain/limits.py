@@ -32,6 +32,14 @@ CLOCK_TIME: Final = 5
 DATE: Final = 10
 # What the audit log records as the operation.
 OPERATION: Final = 100
+# Checks: an assertion URN (urn:li:assertion: plus an id of at most 200), a check's name, a
+# link to a check or a run, a run id, an observed value or threshold, an operation's partition.
+CHECK_URN: Final = 300
+CHECK_NAME: Final = 500
+EXTERNAL_URL: Final = 2000
+RUN_ID: Final = 300
+CHECK_VALUE: Final = 1000
+PARTITION: Final = 500
 # Free text in TEXT columns (descriptions, messages, notes, comments): no column limit, but
 # one of ours, so a single request cannot store megabytes.
 LONG_TEXT: Final = 50_000
@@ -44,17 +52,23 @@ EPOCH_MS_MAX: Final = 253_402_300_799_999
 
 __all__ = [
     "ACTOR_URN",
+    "CHECK_NAME",
+    "CHECK_URN",
+    "CHECK_VALUE",
     "CLOCK_TIME",
     "DATE",
     "EMAIL",
     "EPOCH_MS_MAX",
+    "EXTERNAL_URL",
     "INCIDENT_URN",
     "LONG_MAX",
     "LONG_MIN",
     "LONG_TEXT",
     "NAME",
     "OPERATION",
+    "PARTITION",
     "PLATFORM",
+    "RUN_ID",
     "TAG",
     "TIME_ZONE",
     "TITLE",

@@ -7,10 +7,11 @@ from enum import StrEnum
 from typing import Final
 
 from incident_graph import urns
+from incident_graph.domain import limits
 from incident_graph.domain.errors import BadUserInputError
 
 MAX_PROPERTIES: Final = 100
-MAX_TEXT: Final = 500
+MAX_TEXT: Final = limits.PARTITION
 MAX_LIMIT: Final = 1000
 DEFAULT_LIMIT: Final = 100
 
@@ -60,9 +61,9 @@ class OperationFilter:
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-def _text(what: str, value: str | None) -> str | None:
-    if value is not None and len(value) > MAX_TEXT:
-        raise BadUserInputError(f"{what} is {len(value)} characters long; the limit is {MAX_TEXT}")
+def _text(what: str, value: str | None, limit: int = MAX_TEXT) -> str | None:
+    if value is not None and len(value) > limit:
+        raise BadUserInputError(f"{what} is {len(value)} characters long; the limit is {limit}")
     return value
 
 
@@ -106,7 +107,7 @@ def build_operation(
         last_updated_ms=time_ms,
         operation_type=operation_type,
         source_type=source_type,
-        custom_operation_type=_text("customOperationType", custom_operation_type),
+        custom_operation_type=_text("customOperationType", custom_operation_type, limits.NAME),
         actor=_text("actor", actor),
         num_affected_rows=num_affected_rows,
         partition=_text("partition", partition),

@@ -297,13 +297,13 @@ class Check(Base):
     __tablename__ = "checks"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    urn: Mapped[str] = mapped_column(String(300), unique=True)
+    urn: Mapped[str] = mapped_column(String(limits.CHECK_URN), unique=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(limits.CHECK_NAME))
     check_type: Mapped[CheckType] = mapped_column(EnumText(CheckType, 20))
     description: Mapped[str | None] = mapped_column(Text)
-    platform: Mapped[str | None] = mapped_column(String(200))
-    external_url: Mapped[str | None] = mapped_column(String(2000))
+    platform: Mapped[str | None] = mapped_column(String(limits.PLATFORM))
+    external_url: Mapped[str | None] = mapped_column(String(limits.EXTERNAL_URL))
     raise_on_fail: Mapped[bool | None] = mapped_column(Boolean)
     raise_on_warn: Mapped[bool | None] = mapped_column(Boolean)
     priority: Mapped[IncidentPriority | None] = mapped_column(EnumText(IncidentPriority, 10))
@@ -325,15 +325,15 @@ class CheckResult(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
-    run_id: Mapped[str] = mapped_column(String(300))
+    run_id: Mapped[str] = mapped_column(String(limits.RUN_ID))
     time_ms: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[ResultStatus] = mapped_column(EnumText(ResultStatus, 10))
-    observed_value: Mapped[str | None] = mapped_column(String(1000))
-    threshold: Mapped[str | None] = mapped_column(String(1000))
+    observed_value: Mapped[str | None] = mapped_column(String(limits.CHECK_VALUE))
+    threshold: Mapped[str | None] = mapped_column(String(limits.CHECK_VALUE))
     message: Mapped[str | None] = mapped_column(Text)
-    external_url: Mapped[str | None] = mapped_column(String(2000))
+    external_url: Mapped[str | None] = mapped_column(String(limits.EXTERNAL_URL))
     created_ms: Mapped[int] = mapped_column(BigInteger)
-    created_actor: Mapped[str] = mapped_column(String(300))
+    created_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
 
     __table_args__ = (
         UniqueConstraint("check_id", "run_id", name="uq_check_results_run"),
@@ -355,7 +355,7 @@ class IncidentCheckResult(Base):
     # The result's time copied in: an incident's results page newest first from this index.
     result_time_ms: Mapped[int] = mapped_column(BigInteger)
     linked_ms: Mapped[int] = mapped_column(BigInteger)
-    linked_actor: Mapped[str] = mapped_column(String(300))
+    linked_actor: Mapped[str] = mapped_column(String(limits.ACTOR_URN))
 
     __table_args__ = (
         Index("ix_incident_check_results_page", "incident_id", "result_time_ms", "result_id"),
@@ -373,11 +373,11 @@ class AssetOperation(Base):
     time_ms: Mapped[int] = mapped_column(BigInteger)
     last_updated_ms: Mapped[int] = mapped_column(BigInteger)
     operation_type: Mapped[OperationType] = mapped_column(EnumText(OperationType, 20))
-    custom_operation_type: Mapped[str | None] = mapped_column(String(200))
+    custom_operation_type: Mapped[str | None] = mapped_column(String(limits.NAME))
     source_type: Mapped[OperationSourceType] = mapped_column(EnumText(OperationSourceType, 20))
-    actor: Mapped[str | None] = mapped_column(String(300))
+    actor: Mapped[str | None] = mapped_column(String(limits.ACTOR_URN))
     num_affected_rows: Mapped[int | None] = mapped_column(BigInteger)
-    partition: Mapped[str | None] = mapped_column(String(500))
+    partition: Mapped[str | None] = mapped_column(String(limits.PARTITION))
     custom_properties: Mapped[list[list[str | None]] | None] = mapped_column(JSON)
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
