@@ -1,4 +1,5 @@
-"""Command line: serve, migrate, token, user, group, grant, assets load, worker, export-schema."""
+"""Command line: serve, migrate, token, user, group, grant, assets load, worker, backup,
+restore, copy, export-schema."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from incident_graph.config import Settings
 from incident_graph.domain.enums import Role
 from incident_graph.services import users as user_service
 from incident_graph.services.users import CLI_ACTOR, IssuedToken
-from incident_graph.store import Writer, connect
+from incident_graph.store import Database, Writer, connect
 from incident_graph.store.dialect import dialect_for
 from incident_graph.store.migrate import upgrade
 
@@ -275,6 +276,55 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _on_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run one piece of work on the configured database (not migrated: as found)."""
+    db = connect(settings)
+    try:
+        return await work(db)
+    finally:
+        await db.dispose()
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.store.backup import backup, shown  # noqa: PLC0415
+
+    asyncio.run(_on_database(settings, lambda db: backup(db, Path(args.file))))
+    print(f"backup of {shown(settings.database_url)} written to {args.file}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.store.backup import restore, shown  # noqa: PLC0415
+
+    asyncio.run(_on_database(settings, lambda db: restore(db, Path(args.file), force=args.force)))
+    print(f"{args.file} restored into {shown(settings.database_url)}")
+    return 0
+
+
+def _copy(settings: Settings, args: argparse.Namespace) -> int:
+    from incident_graph.config import parse_database_url  # noqa: PLC0415
+    from incident_graph.store.backup import shown  # noqa: PLC0415
+    from incident_graph.store.copy import copy_database  # noqa: PLC0415
+
+    target_settings = settings.with_overrides(database_url=parse_database_url(args.to, "--to"))
+
+    async def run(source: Database) -> int:
+        report = await _on_database(
+            target_settings,
+            lambda target: copy_database(
+                source,
+                target,
+                force=args.force,
+                progress=lambda table, rows: print(f"{table}: {rows} rows", file=sys.stderr),
+            ),
+        )
+        return report.total
+
+    total = asyncio.run(_on_database(settings, run))
+    print(f"copied {total} rows to {shown(args.to)}")
+    return 0
+
+
 def _export_schema(_: Settings, __: argparse.Namespace) -> int:
     from incident_graph.api.schema import sdl  # noqa: PLC0415 - builds the whole schema
 
@@ -299,6 +349,22 @@ def _user_parser(sub: argparse._SubParsersAction[OneLineParser]) -> None:
     set_role.add_argument("--name", required=True, help="user name or urn:li:corpuser:<name>")
     set_role.add_argument("--role", required=True, choices=[r.value for r in Role])
     set_role.set_defaults(run=_user_set_role)
+
+
+def _moving_parsers(sub: argparse._SubParsersAction[OneLineParser]) -> None:
+    backup = sub.add_parser("backup", help="write a consistent backup while the server runs")
+    backup.add_argument("file", help="the backup file to write (must not exist)")
+    backup.set_defaults(run=_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("file", help="a file written by incident-graph backup")
+    restore.add_argument("--force", action="store_true", help="replace what the database holds")
+    restore.set_defaults(run=_restore)
+    copy = sub.add_parser(
+        "copy", help="copy every table to another database (SQLite <-> PostgreSQL)"
+    )
+    copy.add_argument("--to", required=True, help="the target database URL (migrated if fresh)")
+    copy.add_argument("--force", action="store_true", help="replace what the target holds")
+    copy.set_defaults(run=_copy)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -375,6 +441,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--once", action="store_true", help="send what is due, then exit")
     worker.set_defaults(run=_worker)
 
+    _moving_parsers(sub)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=_export_schema)
     return parser
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from incident_graph.config import SettingsError
 from incident_graph.domain.errors import DomainError, UnavailableError
+from incident_graph.store.backup import BackupError
 from incident_graph.store.dialect import Failure, dialect_for
 
 # Exit statuses: 2 for a request the user should change (argparse's own), 1 for a failure of
@@ -117,6 +118,8 @@ def explain(exc: BaseException, *, database_url: str | None) -> Explained | None
     """The one line for `exc`, or None when it is a bug (and deserves its traceback)."""
     if isinstance(exc, SettingsError | DomainError):
         return _refusal(exc)
+    if isinstance(exc, BackupError):
+        return Explained(str(exc), FAILED)
     if isinstance(exc, DBAPIError | CommandError) and database_url is not None:
         return _database(exc, database_url)
     if isinstance(exc, OSError):

@@ -114,11 +114,11 @@ def _assignees(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         raise SettingsError(f"{name}: {exc.message}") from exc
 
 
-def _url(raw: str) -> str:
+def parse_database_url(raw: str, name: str = f"{PREFIX}DATABASE_URL") -> str:
+    """A database URL this server can use, or SettingsError naming where it came from."""
     if not raw.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         raise SettingsError(
-            f"{PREFIX}DATABASE_URL={raw!r}: use sqlite+aiosqlite:///path.db or "
-            "postgresql+asyncpg://user@host/db"
+            f"{name}={raw!r}: use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
         )
     try:
         # Parsed now, so a typo (a port that is not a number) stops at start with this
@@ -126,7 +126,7 @@ def _url(raw: str) -> str:
         make_url(raw).port  # noqa: B018 - reading the port is the check
     except (ArgumentError, ValueError) as exc:
         raise SettingsError(
-            f"{PREFIX}DATABASE_URL={raw!r} is not a database URL ({exc}); use "
+            f"{name}={raw!r} is not a database URL ({exc}); use "
             "sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host:5432/db"
         ) from exc
     return raw
@@ -145,7 +145,7 @@ class Settings:
     """Every setting, with its default; INCIDENT_GRAPH_<NAME> sets it (see from_env)."""
 
     database_url: str = field(
-        default=DEFAULT_DATABASE_URL, metadata=_parsed_by(lambda env, n: _url(env[n]))
+        default=DEFAULT_DATABASE_URL, metadata=_parsed_by(lambda env, n: parse_database_url(env[n]))
     )
     host: str = "127.0.0.1"
     port: int = 8080
@@ -265,4 +265,4 @@ class Settings:
         return settings
 
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "SettingsError"]
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "SettingsError", "parse_database_url"]

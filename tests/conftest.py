@@ -136,3 +136,19 @@ def api_with(settings: Settings) -> Callable[..., AbstractAsyncContextManager[Ap
         return running_api(settings.with_overrides(**overrides))
 
     return start
+
+
+@pytest.fixture
+def fresh_database_url(
+    backend: str, tmp_path: Path, postgres_databases: PostgresDatabases | None
+) -> Iterator[str]:
+    """A new database, not even migrated: a restore's or a copy's target; a PostgreSQL one is
+    dropped after the test."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
+        return
+    if postgres_databases is None:
+        pytest.skip("no PostgreSQL server could be found or started")
+    name = postgres_databases.take(empty=True)
+    yield postgres_databases.server.database_url(name)
+    postgres_databases.give_back(name, reuse=False)

@@ -34,6 +34,23 @@ def cli(database_url: str, *args: str, cwd: Path | None = None) -> subprocess.Co
     )
 
 
+def run_cli(database_url: str | None, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI to completion in an environment of no other INCIDENT_GRAPH_ settings; its
+    exit status is the caller's to check."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENT_GRAPH_")}
+    if database_url is not None:
+        env["INCIDENT_GRAPH_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "incident_graph", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
 @dataclass
 class ServerProcess:
     database_url: str

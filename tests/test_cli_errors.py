@@ -3,14 +3,12 @@ traceback: missing files, bad URLs, unreachable or unreadable databases, bad arg
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from postgres_server import PostgresServer
-from server_process import free_port
+from server_process import free_port, run_cli
 
 # Every command that opens the database, with arguments that are otherwise fine.
 COMMANDS: list[tuple[str, ...]] = [
@@ -28,21 +26,6 @@ COMMANDS: list[tuple[str, ...]] = [
         "--once",
     ),
 ]
-
-
-def run_cli(database_url: str | None, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENT_GRAPH_")}
-    if database_url is not None:
-        env["INCIDENT_GRAPH_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "incident_graph", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess[str], *, code: int) -> str:

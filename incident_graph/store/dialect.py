@@ -9,11 +9,12 @@ the migration lock, where the secret key file sits, and full-text search.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Insert, Table, any_, bindparam, event, func
 from sqlalchemy import select as sql_select
@@ -28,6 +29,9 @@ from incident_graph.store.search_text import TextSearch
 from incident_graph.store.search_text_postgres import PostgresTextSearch
 from incident_graph.store.search_text_sqlite import SqliteTextSearch
 from incident_graph.store.tables import Base
+
+if TYPE_CHECKING:
+    from incident_graph.store.backup import BackupTool
 
 T = TypeVar("T")
 
@@ -137,6 +141,21 @@ class Dialect(ABC):
     def failure(self, exc: DBAPIError) -> Failure:
         """What a database error means (see Failure)."""
 
+    @abstractmethod
+    def backup_tool(self) -> BackupTool:
+        """How this database writes a backup file and reads one back."""
+
+    @abstractmethod
+    def snapshot(
+        self, read: AsyncEngine, write: AsyncEngine
+    ) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A connection whose reads all see one moment, while writers go on (a copy reads
+        every table through it)."""
+
+    @abstractmethod
+    async def reset_sequences(self, connection: AsyncConnection, tables: Sequence[Table]) -> None:
+        """After rows were inserted with their ids, make new rows get ids above them."""
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
@@ -189,6 +208,29 @@ class SqliteDialect(Dialect):
         if getattr(exc.orig, "sqlite_errorname", "") in _SQLITE_UNAVAILABLE:
             return Failure.UNAVAILABLE
         return _by_class(exc)
+
+    def backup_tool(self) -> BackupTool:
+        from incident_graph.store.backup_sqlite import SqliteBackup  # noqa: PLC0415 - on use
+
+        return SqliteBackup()
+
+    @asynccontextmanager
+    async def snapshot(
+        self,
+        read: AsyncEngine,
+        write: AsyncEngine,  # noqa: ARG002 - its BEGIN IMMEDIATE would hold off the writers
+    ) -> AsyncIterator[AsyncConnection]:
+        # A deferred BEGIN on a read connection: in WAL mode the first read fixes the
+        # snapshot and writers go on. The read engine leaves transactions to us, so end it.
+        async with read.connect() as connection:
+            await connection.exec_driver_sql("BEGIN")
+            try:
+                yield connection
+            finally:
+                await connection.exec_driver_sql("ROLLBACK")
+
+    async def reset_sequences(self, connection: AsyncConnection, tables: Sequence[Table]) -> None:
+        pass  # an INTEGER PRIMARY KEY takes the largest id plus one: nothing to reset
 
 
 class PostgresDialect(Dialect):
@@ -272,6 +314,39 @@ class PostgresDialect(Dialect):
         if exc.connection_invalidated:
             return Failure.UNAVAILABLE
         return _by_class(exc)
+
+    def backup_tool(self) -> BackupTool:
+        from incident_graph.store.backup_postgres import PostgresBackup  # noqa: PLC0415 - on use
+
+        return PostgresBackup()
+
+    @asynccontextmanager
+    async def snapshot(
+        self,
+        read: AsyncEngine,  # noqa: ARG002 - autocommit: no transaction to hold a snapshot
+        write: AsyncEngine,
+    ) -> AsyncIterator[AsyncConnection]:
+        async with write.connect() as connection, connection.begin():
+            await connection.execute(
+                sql_text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            )
+            yield connection
+
+    async def reset_sequences(self, connection: AsyncConnection, tables: Sequence[Table]) -> None:
+        for table in tables:
+            key = table.autoincrement_column
+            if key is None:
+                continue
+            # The next id is one above the largest copied (1 for an empty table).
+            await connection.execute(
+                sql_select(
+                    func.setval(
+                        func.pg_get_serial_sequence(table.name, key.name),
+                        func.coalesce(func.max(key), 0) + 1,
+                        False,  # noqa: FBT003 - setval's is_called argument
+                    )
+                ).select_from(table)
+            )
 
 
 def _sqlite_engine(

@@ -30,6 +30,14 @@ def head_revision() -> str:
     return head
 
 
+def known_revision(revision: str) -> bool:
+    """Whether `revision` is one of this version's migrations (a backup made by a newer
+    version holds one it does not know)."""
+    return revision in {
+        s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
 def _upgrade(connection: Connection, revision: str) -> None:
     dialect_of(connection).lock_migrations(connection)
     command.upgrade(alembic_config(connection), revision)
