@@ -3,6 +3,7 @@ and a damaged file. Both answer 503 UNAVAILABLE with Retry-After, and change not
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -73,6 +74,25 @@ def _assert_unavailable(response: Any) -> dict[str, Any]:
     return error
 
 
+def _description(text: str) -> dict[str, object]:
+    """A DataHub proposal setting the dataset's description."""
+    return {
+        "entityType": "dataset",
+        "entityUrn": DATASET,
+        "changeType": "UPSERT",
+        "aspectName": "datasetProperties",
+        "aspect": {"value": json.dumps({"description": text}), "contentType": "application/json"},
+    }
+
+
+def _assert_gms_unavailable(response: Any) -> None:
+    """DataHub's REST ingestion answers an outage 503 in GMS's error shape, with Retry-After."""
+    assert response.status_code == 503, response.text
+    assert 0 < int(response.headers["retry-after"]) <= 5
+    assert response.headers["x-request-id"]
+    assert response.json()["status"] == 503
+
+
 async def test_write_lock_held_past_the_busy_timeout_is_unavailable_and_stores_nothing(
     api_with: Callable[..., AbstractAsyncContextManager[Api]], database_url: str
 ) -> None:
@@ -80,6 +100,12 @@ async def test_write_lock_held_past_the_busy_timeout_is_unavailable_and_stores_n
     async with api_with(sqlite_busy_timeout_ms=BUSY_TIMEOUT_MS) as api:
         await api.raise_incident(title="before")
         with write_lock_held(path):
+            # DataHub's emitters retry a 503, where a 4xx per proposal would be dropped.
+            ingest = await api.http.post(
+                "/aspects?action=ingestProposalBatch",
+                json={"proposals": [_description("refused while locked")]},
+                headers=api.headers(Role.EDITOR),
+            )
             started = time.monotonic()
             refused = await api.post(
                 RAISE, {"i": {"type": "SQL", "title": "refused", "resourceUrn": DATASET}}
@@ -93,11 +119,17 @@ async def test_write_lock_held_past_the_busy_timeout_is_unavailable_and_stores_n
             )
         error = _assert_unavailable(refused)
         assert "INCIDENT_GRAPH_SQLITE_BUSY_TIMEOUT_MS" in error["message"]
+        _assert_gms_unavailable(ingest)
         assert BUSY_TIMEOUT_MS / 1000 <= waited < 5
         assert read["dataset"]["incidents"]["total"] == 1
-        # The lock is free again: writes work, and the refused raise never lands later.
+        # The lock is free again: writes work, and the refused ones never land later.
         await api.raise_incident(title="after")
+        described = await api.gql(
+            "query($u: String!) { dataset(urn: $u) { properties { description } } }",
+            {"u": DATASET},
+        )
     assert _titles(path) == ["before", "after"]
+    assert (described["dataset"]["properties"] or {}).get("description") is None
 
 
 async def test_damaged_file_is_unavailable_not_a_plain_500(
@@ -111,11 +143,17 @@ async def test_damaged_file_is_unavailable_not_a_plain_500(
             with Path(damaged).open("r+b") as file:
                 file.write(os.urandom(size))
         checked = await api.post("{ __typename }")
+        ingest = await api.http.post(
+            "/aspects?action=ingestProposalBatch",
+            json={"proposals": [_description("after the damage")]},
+            headers=api.headers(Role.EDITOR),
+        )
         write = await api.post(RAISE, {"i": {"type": "SQL", "resourceUrn": DATASET}})
         ready = await api.http.get("/ready")
         health = await api.http.get("/health")
     for response in (checked, write):
         error = _assert_unavailable(response)
         assert "file is not a database" in error["message"]
+    _assert_gms_unavailable(ingest)
     assert ready.status_code == 503
     assert health.status_code == 200

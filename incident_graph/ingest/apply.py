@@ -18,7 +18,7 @@ from incident_graph.auth.ingest_access import IngestAccess
 from incident_graph.auth.principal import Principal
 from incident_graph.auth.privileges import IncidentAccess
 from incident_graph.config import Settings
-from incident_graph.domain.errors import BadUserInputError, DomainError
+from incident_graph.domain.errors import BadUserInputError, DomainError, UnavailableError
 from incident_graph.domain.ingest import (
     AssetEdit,
     CheckDefinition,
@@ -100,6 +100,10 @@ class Ingestion:
             for proposal in group:
                 try:
                     await self._one(proposal, outcome)
+                except UnavailableError:
+                    # Not this proposal's fault: the whole request answers 503, which DataHub's
+                    # emitters retry (a 4xx they would drop), and upserts make the retry safe.
+                    raise
                 except DomainError as exc:
                     status = HTTP_STATUS.get(exc.code, 422)
                     outcome.failures.append(

@@ -1,7 +1,8 @@
-"""Refusals in GMS's Rest.li error shape: `{"exceptionClass", "message", "status"}`, always 4xx.
+"""Refusals in GMS's Rest.li error shape: `{"exceptionClass", "message", "status"}`.
 
-DataHub's emitters retry 5xx answers, so bad input is never answered with one; the sink shows
-`message` in its run report.
+DataHub's emitters retry 5xx answers, so bad input is always a 4xx; only a database that cannot
+be used now is a 503 (with Retry-After), which they should retry. The sink shows `message` in
+its run report.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from starlette.responses import JSONResponse
+
+from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
+from incident_graph.api.http.unavailable import retry_after
 
 EXCEPTION_CLASS: Final = "com.linkedin.restli.server.RestLiServiceException"
 
@@ -27,6 +31,8 @@ class IngestError(Exception):
         headers = {"X-Request-Id": request_id}
         if self.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
+        if self.status == UNAVAILABLE_STATUS:
+            headers |= retry_after()
         return JSONResponse(body | self.extra, status_code=self.status, headers=headers)
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.refusal_audit import gate_attempt
+from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
 from incident_graph.auth.audit import record_allowed, record_refusal
 from incident_graph.auth.credentials import InvalidTokenError, Refused, TokenRefusal, authenticate
 from incident_graph.auth.principal import Principal
@@ -23,6 +24,7 @@ from incident_graph.auth.privileges import AccessDeniedError
 from incident_graph.auth.refusal_log import RefusalLog
 from incident_graph.config import Settings
 from incident_graph.domain.access import Target
+from incident_graph.domain.errors import UnavailableError
 from incident_graph.domain.ingest import (
     AssetEdit,
     CheckDefinition,
@@ -81,6 +83,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             response = await handler(request, request_id)
         except IngestError as refusal:
             return refusal.response(request_id)
+        except UnavailableError as exc:
+            return IngestError(UNAVAILABLE_STATUS, exc.message).response(request_id)
         response.headers["X-Request-Id"] = request_id
         return response
 

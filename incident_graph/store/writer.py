@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from incident_graph.domain.clock import Clock, now_ms
@@ -347,8 +348,9 @@ class Writer:
 
 def _fail(batch: list[_Job], exc: BaseException) -> None:
     """The whole batch failed before or at its commit: nothing of it was committed."""
-    if isinstance(exc, DBAPIError | OSError | asyncio.CancelledError):
-        # The connection, BEGIN or COMMIT failed (or kept failing).
+    if isinstance(exc, DBAPIError | OSError | PoolTimeoutError | asyncio.CancelledError):
+        # The connection, BEGIN or COMMIT failed (or kept failing), or no pooled connection
+        # was free in time.
         log.warning("writer batch of %d units failed: %s", len(batch), exc)
         error: BaseException = unavailable_error(exc)
     else:
