@@ -56,19 +56,24 @@ async def test_a_post_body_is_decoded_once(api: Api, monkeypatch: pytest.MonkeyP
         ),
     ],
 )
-async def test_a_json_object_that_is_not_a_request_is_refused_as_before(
+async def test_a_json_object_that_is_not_a_request_is_refused_in_graphql_shape(
     api: Api, payload: dict[str, Any], message: str
 ) -> None:
     response = await api.http.post("/api/graphql", json=payload, headers=api.headers())
     assert response.status_code == 400
-    assert response.text == message
+    assert response.json() == {
+        "errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]
+    }
 
 
-async def test_a_body_that_is_not_json_is_refused_as_before(api: Api) -> None:
+async def test_a_body_that_is_not_json_is_refused_in_graphql_shape(api: Api) -> None:
     response = await api.http.post(
         "/api/graphql",
         content=QUERY.encode(),
         headers=api.headers() | {"Content-Type": "application/graphql"},
     )
     assert response.status_code == 400
-    assert response.text == "Unsupported content type"
+    assert response.json()["errors"][0] == {
+        "message": "Unsupported content type",
+        "extensions": {"code": "BAD_USER_INPUT"},
+    }

@@ -20,6 +20,7 @@ from incident_graph.api.http.admitted import Admitted, admit
 from incident_graph.api.http.bearer import bearer_secret
 from incident_graph.api.http.errors import graphql_error_body
 from incident_graph.api.http.introspection import is_introspection_only
+from incident_graph.api.http.media import response_media_type
 from incident_graph.api.http.refusal_audit import gate_attempt
 from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
 from incident_graph.api.http.unavailable import retry_after
@@ -47,7 +48,7 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error o
         # Set for a refusal of the credentials (401): what the audit log records.
         self.refused = refused
 
-    def response(self, request_id: str) -> JSONResponse:
+    def response(self, request_id: str, media_type: str) -> JSONResponse:
         return JSONResponse(
             graphql_error_body(
                 self.message,
@@ -56,6 +57,7 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error o
                 **({"requestId": request_id} if self.status == UNAVAILABLE_STATUS else {}),
             ),
             status_code=self.status,
+            media_type=media_type,
             headers={"X-Request-Id": request_id}
             | ({"WWW-Authenticate": "Bearer"} if self.status == 401 else {})
             | (retry_after() if self.status == UNAVAILABLE_STATUS else {}),
@@ -97,7 +99,8 @@ class RequestGate:
         except Refusal as refusal:
             if refusal.refused is not None:
                 await self._refusals.record(gate_attempt(scope, refusal.refused))
-            await refusal.response(request_id)(scope, receive, send)
+            media_type = response_media_type(Headers(scope=scope).get("accept"))
+            await refusal.response(request_id, media_type)(scope, receive, send)
             return
 
         async def with_request_id(message: Message) -> None:

@@ -8,7 +8,8 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -16,8 +17,10 @@ from strawberry.http.parse_content_type import parse_content_type
 
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
+from incident_graph.api.errors import BAD_USER_INPUT
 from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
-from incident_graph.api.http.errors import format_error
+from incident_graph.api.http.errors import format_error, graphql_error_body
+from incident_graph.api.http.media import GRAPHQL_RESPONSE, JSON, response_media_type
 from incident_graph.api.http.unavailable import STATUS as UNAVAILABLE_STATUS
 from incident_graph.api.http.unavailable import answered_unavailable, retry_after
 from incident_graph.api.loaders import Loaders
@@ -50,6 +53,32 @@ class GraphQLView(GraphQL[Context, None]):
         self._db = db
         self._writer = writer
         self._keyring = keyring
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            # strawberry answers these (no query, a non-string query, a mutation over GET,
+            # an unsupported content type) in plain text: answer in GraphQL's shape instead.
+            response = JSONResponse(
+                graphql_error_body(exc.reason, BAD_USER_INPUT),
+                status_code=exc.status_code,
+                media_type=_media_type(request),
+            )
+        await response(scope, receive, send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        if isinstance(request, Request):
+            sub_response.media_type = _media_type(request)
+            # process_result sets the status of request errors here (it is not handed the
+            # sub-response itself).
+            request.state.sub_response = sub_response
+        return sub_response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -93,6 +122,12 @@ class GraphQLView(GraphQL[Context, None]):
         if result.errors:
             request_id = admitted_of(request).request_id
             data["errors"] = [format_error(e, request_id) for e in result.errors]
+            sub_response: Response = request.state.sub_response
+            if _is_request_error(result) and sub_response.media_type == GRAPHQL_RESPONSE:
+                # GraphQL never ran (syntax, validation, variables): with this media type that
+                # is status 400 and no `data` entry, so a client can tell by the status alone.
+                del data["data"]
+                sub_response.status_code = 400
         if result.extensions:
             data["extensions"] = result.extensions
         return data
@@ -102,7 +137,15 @@ class GraphQLView(GraphQL[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
+        # strawberry's own, with the media type the client negotiated (see media.py).
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=sub_response.media_type or JSON,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
         if answered_unavailable(response_data):
             # The database (or the writer) is down: a retryable server condition, said so in
             # the status too, so proxies, load balancers and clients back off and retry.
@@ -128,6 +171,15 @@ class GraphQLView(GraphQL[Context, None]):
         return _request_data(payload)
 
 
+def _media_type(request: Request) -> str:
+    return response_media_type(request.headers.get("accept"))
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Errors raised before execution began: no data, and no error at a field's path."""
+    return result.data is None and all(error.path is None for error in result.errors or ())
+
+
 def _request_data(payload: dict[str, Any]) -> GraphQLRequestData:
     """strawberry's checks of a decoded request object, with its answers."""
     query = payload.get("query")
@@ -140,6 +192,11 @@ def _request_data(payload: dict[str, Any]) -> GraphQLRequestData:
         raise HTTPException(
             400, "The GraphQL operation's `variables` must be an object or null, if provided."
         )
+    operation_name = payload.get("operationName")
+    if not isinstance(operation_name, str | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `operationName` must be a string or null, if provided."
+        )
     extensions = payload.get("extensions")
     if not isinstance(extensions, dict | None):
         raise HTTPException(
@@ -148,7 +205,7 @@ def _request_data(payload: dict[str, Any]) -> GraphQLRequestData:
     return GraphQLRequestData(
         query=query,
         variables=variables,
-        operation_name=payload.get("operationName"),
+        operation_name=operation_name,
         extensions=extensions,
         # This view streams nothing over HTTP (no subscription protocols): plain "http".
         protocol="http",
