@@ -6,9 +6,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 from postgres_server import PostgresServer
 from server_process import free_port, run_cli
+
+from incident_graph.cli_errors import explain
 
 # Every command that opens the database, with arguments that are otherwise fine.
 COMMANDS: list[tuple[str, ...]] = [
@@ -124,3 +127,18 @@ def test_bad_database_url_is_one_line(url: str, expected: str, tmp_path: Path) -
 def test_bad_arguments_are_one_line(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
     line = one_line(run_cli(None, *args, cwd=tmp_path), code=2)
     assert expected in line
+
+
+def test_only_what_the_user_can_fix_loses_its_traceback() -> None:
+    """A server that does not answer is one line; an error nobody expected is a bug and keeps
+    its traceback (explain gives no line for it)."""
+    request = httpx.Request("GET", "http://127.0.0.1:9/api/graphql")
+    refused = httpx.ConnectError("[Errno 111] Connection refused", request=request)
+    explained = explain(refused, database_url=None)
+    assert explained is not None
+    assert explained.message == (
+        "cannot reach http://127.0.0.1:9/api/graphql: [Errno 111] Connection refused"
+    )
+    assert explained.exit_code == 1
+    assert explain(KeyError("surprise"), database_url=None) is None
+    assert explain(ZeroDivisionError(), database_url="sqlite+aiosqlite:///x.db") is None

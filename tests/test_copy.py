@@ -12,6 +12,8 @@ from helpers import DATASET
 from server_process import run_cli
 
 from incident_graph.config import Settings
+from incident_graph.store import connect
+from incident_graph.store import copy as copy_module
 from incident_graph.store.tables import Base
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -86,3 +88,23 @@ async def test_copy_into_a_database_holding_rows_needs_force(
     forced = run_cli(source, "copy", "--force", "--to", fresh_database_url, cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert await table_rows(fresh_database_url) == copied
+
+
+async def test_copy_in_batches_smaller_than_a_table(
+    fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tables larger than a batch arrive whole, through many batches."""
+    monkeypatch.setattr(copy_module, "BATCH", 2)
+    source = f"sqlite+aiosqlite:///{tmp_path}/source.db"
+    await _seed(source)
+    original = await table_rows(source)
+    assert max(len(rows) for rows in original.values()) > 2 * copy_module.BATCH
+    source_db = connect(Settings(database_url=source))
+    target_db = connect(Settings(database_url=fresh_database_url))
+    try:
+        report = await copy_module.copy_database(source_db, target_db)
+    finally:
+        await source_db.dispose()
+        await target_db.dispose()
+    assert report.rows == {table: len(rows) for table, rows in original.items()}
+    assert await table_rows(fresh_database_url) == original
