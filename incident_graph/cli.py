@@ -1,5 +1,5 @@
-"""Command line: serve, migrate, token, user, group, grant, assets load, worker, backup,
-restore, copy, export-schema."""
+"""Command line: serve, migrate, token, user, group, grant, assets load, results load, gate,
+worker, backup, restore, copy, export-schema."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from incident_graph import cli_pipeline
 from incident_graph.cli_errors import OneLineParser, explain, quiet_closed_loop_threads
 from incident_graph.config import Settings
 from incident_graph.domain.enums import Role
@@ -442,6 +443,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.set_defaults(run=_worker)
 
     _moving_parsers(sub)
+    cli_pipeline.add_parsers(sub)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=_export_schema)
     return parser
 
