@@ -3,11 +3,16 @@ nothing. Over HTTP to the real app, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 from helpers import DATASET, Api
+from notify_receivers import http_receiver
 from sqlalchemy import func, select
+from test_notify_delivery import until
 
+from incident_graph.domain.enums import Role
 from incident_graph.store.tables import CheckResult, Incident, NotificationEvent
 
 OTHER = "urn:li:dataset:(urn:li:dataPlatform:snowflake,db.other,PROD)"
@@ -349,3 +354,42 @@ async def test_has_failing_assertions_search_filter(api: Api) -> None:
     assert (await api.gql(search, {"v": ["true"]}))["searchAcrossEntities"]["total"] == 0
     bad = await api.error(search, {"v": ["maybe"]})
     assert bad["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_webhook_gets_the_failing_result(api_with: Any) -> None:
+    fast = {"notify_allow_private_networks": True, "notify_poll_ms": 10}
+    async with api_with(**fast) as api, http_receiver() as receiver:
+        made = await api.gql(
+            "mutation($n: String!, $d: NotificationDestinationInput!) "
+            "{ createNotificationChannel(name: $n, destination: $d) { id } }",
+            {"n": "ops", "d": {"kind": "WEBHOOK", "url": receiver.url()}},
+        )
+        await api.gql(
+            "mutation($i: NotificationPolicyInput!) { createNotificationPolicy(input: $i) { id } }",
+            {"i": {"name": "all", "channelIds": [made["createNotificationChannel"]["id"]]}},
+        )
+        [failed] = await report(api, result("run-1"))
+        await until(lambda: receiver.accepted)
+        [request] = receiver.accepted
+        body = json.loads(request.body)
+        assert (body["event"], body["incident"]["urn"]) == ("NEW_INCIDENT", failed["incidentUrn"])
+        assert body["details"]["checkResult"]["runId"] == "run-1"
+        assert body["details"]["checkResult"]["status"] == "FAIL"
+        assert body["details"]["checkResult"]["check"] == failed["checkUrn"]
+
+
+async def test_concurrent_reports_of_one_check_raise_one_incident(api: Api) -> None:
+    answers = await asyncio.gather(*(report(api, result(f"run-{i}")) for i in range(1, 9)))
+    actions = sorted(a["action"] for [a] in answers)
+    assert actions == ["ATTACH"] * 7 + ["RAISE"]
+    assert len({a["incidentUrn"] for [a] in answers}) == 1
+    found = await incident(api, answers[0][0]["incidentUrn"])
+    assert found["checkResults"]["total"] == 8
+
+
+async def test_a_member_without_the_privilege_is_refused(api: Api) -> None:
+    refused = await api.error(REPORT, {"input": [result("run-1")]}, role=Role.MEMBER)
+    assert refused["extensions"]["code"] == "FORBIDDEN"
+    assert await counts(api) == (0, 0, 0)
+    viewer = await api.error(REPORT, {"input": [result("run-1")]}, role=Role.VIEWER)
+    assert viewer["extensions"]["code"] == "FORBIDDEN"

@@ -129,8 +129,8 @@ async def _create(
 
 def _other_asset(index: int, urn: str, owner: str, given: str) -> BadUserInputError:
     return BadUserInputError(
-        f"result {index}: check {urn!r} belongs to {owner}, not {given}; a check's results "
-        "are about its own asset (name another check for that asset)",
+        f"result {index}: check {urn!r} belongs to {owner}, not {given}; a check stays on its "
+        "own asset (name another check for that asset)",
         index=index,
     )
 
