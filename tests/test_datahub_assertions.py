@@ -301,3 +301,24 @@ def test_a_run_of_an_unknown_assertion_is_refused(gms: Gms) -> None:
     assert response.status_code == 422, response.text
     assert "no check 'urn:li:assertion:never-described' is known" in response.text
     assert gms.gql("query($u: String!) { dataset(urn: $u) { urn } }", {"u": urn})["dataset"] is None
+
+
+def test_datahub_client_assertions(gms: Gms) -> None:
+    from datahub.sdk import DataHubClient
+
+    urn = dataset("sdk")
+    register(gms, urn)
+    assertions = DataHubClient(server=gms.url, token=gms.token).assertions
+    made = assertions.sync_custom_assertion(
+        entity_urn=urn,
+        type="Reconciliation",
+        description="totals match the ledger",
+        platform_name="great_expectations",
+    )
+    assertion = made["urn"]
+    assert assertions.report_assertion_result(
+        urn=assertion, timestamp_millis=now_ms(), type="FAILURE"
+    )
+    found = gms.gql(INCIDENTS, {"u": urn})["dataset"]
+    [incident] = found["incidents"]["incidents"]
+    assert incident["source"] == {"type": "ASSERTION_FAILURE", "source": {"urn": assertion}}
