@@ -322,3 +322,32 @@ def test_datahub_client_assertions(gms: Gms) -> None:
     found = gms.gql(INCIDENTS, {"u": urn})["dataset"]
     [incident] = found["incidents"]["incidents"]
     assert incident["source"] == {"type": "ASSERTION_FAILURE", "source": {"urn": assertion}}
+
+
+def test_operations_emitted_over_rest_open_the_operation_circuit_breaker(gms: Gms) -> None:
+    urn = dataset("emitted")
+    register(gms, urn)
+    breaker = OperationCircuitBreaker(
+        OperationCircuitBreakerConfig(datahub_host=gms.url, datahub_token=gms.token)
+    )
+    assert breaker.is_circuit_breaker_active(urn)
+    at = now_ms()
+    gms.emitter().emit(
+        MetadataChangeProposalWrapper(
+            entityUrn=urn,
+            aspect=m.OperationClass(
+                timestampMillis=at,
+                lastUpdatedTimestamp=at - 60_000,
+                operationType=m.OperationTypeClass.INSERT,
+                sourceType=m.OperationSourceTypeClass.DATA_PLATFORM,
+                actor="urn:li:corpuser:etl",
+                numAffectedRows=1000,
+                customProperties={"query_id": "q1"},
+            ),
+        )
+    )
+    assert not breaker.is_circuit_breaker_active(urn, source_type="DATA_PLATFORM")
+    [operation] = Operation(graph=gms.graph()).query_operations(urn)
+    assert operation["lastUpdatedTimestamp"] == at - 60_000
+    assert operation["actor"] == "urn:li:corpuser:etl"
+    assert operation["customProperties"] == [{"key": "query_id", "value": "q1"}]

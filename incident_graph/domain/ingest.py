@@ -19,6 +19,7 @@ from incident_graph.domain.enums import (
     IncidentType,
 )
 from incident_graph.domain.incidents import RaiseSpec, StatusSpec, build_raise
+from incident_graph.domain.operations import OperationSpec
 from incident_graph.urns import AssetUrn
 
 T = TypeVar("T")
@@ -145,6 +146,13 @@ class CheckRun:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationReport:
+    """An `operation`: a change a pipeline or platform made to a dataset's data."""
+
+    operation: OperationSpec
+
+
+@dataclass(frozen=True, slots=True)
 class EntityDelete:
     """Hard delete of an entity (`entities?action=delete`, or DELETE of its key aspect)."""
 
@@ -160,7 +168,15 @@ class Unmodelled:
     aspect: str
 
 
-Change = AssetEdit | IncidentFacts | CheckDefinition | CheckRun | EntityDelete | Unmodelled
+Change = (
+    AssetEdit
+    | IncidentFacts
+    | CheckDefinition
+    | CheckRun
+    | OperationReport
+    | EntityDelete
+    | Unmodelled
+)
 
 
 @dataclass(frozen=True, slots=True)

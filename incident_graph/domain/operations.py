@@ -79,8 +79,10 @@ def build_operation(
     num_affected_rows: int | None = None,
     partition: str | None = None,
     custom_properties: list[tuple[str, str | None]] | None = None,
+    last_updated_ms: int | None = None,
 ) -> OperationSpec:
-    """Validate a reported operation; without a time it happened now."""
+    """Validate a reported operation; without a time it happened now, and without a last
+    update time the data was updated when it happened."""
     try:
         asset = urns.parse_asset_urn(asset_urn)
     except urns.InvalidUrnError as exc:
@@ -101,14 +103,16 @@ def build_operation(
         _text("a customProperties key", key)
         _text("a customProperties value", value)
     time_ms = now_ms if timestamp_ms is None else timestamp_ms
+    if last_updated_ms is not None and last_updated_ms < 0:
+        raise BadUserInputError("lastUpdatedTimestamp cannot be negative")
     return OperationSpec(
         asset=asset,
         time_ms=time_ms,
-        last_updated_ms=time_ms,
+        last_updated_ms=time_ms if last_updated_ms is None else last_updated_ms,
         operation_type=operation_type,
         source_type=source_type,
         custom_operation_type=_text("customOperationType", custom_operation_type, limits.NAME),
-        actor=_text("actor", actor),
+        actor=_text("actor", actor, limits.ACTOR_URN),
         num_affected_rows=num_affected_rows,
         partition=_text("partition", partition),
         custom_properties=properties,

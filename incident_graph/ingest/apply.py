@@ -25,12 +25,14 @@ from incident_graph.domain.ingest import (
     CheckRun,
     EntityDelete,
     IncidentFacts,
+    OperationReport,
     Proposal,
     Unmodelled,
 )
 from incident_graph.metrics import Metrics
 from incident_graph.services import asset_ingest, incident_ingest
 from incident_graph.services import checks as check_service
+from incident_graph.services import operations as operation_service
 from incident_graph.store import Database, Writer
 from incident_graph.urns import ASSET_ENTITY_TYPES, InvalidUrnError, parse_asset_urn
 
@@ -139,6 +141,10 @@ class Ingestion:
                 default_policy=self.settings.check_policy,
                 require_note=self.settings.require_resolution_note,
                 access=self._incident_access,
+            )
+        elif isinstance(change, OperationReport):
+            await operation_service.report_operation(
+                writer=self.writer, spec=change.operation, access=self._incident_access
             )
         elif isinstance(change, EntityDelete):
             outcome.deleted_rows += await self._delete(change)

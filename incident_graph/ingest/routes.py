@@ -31,6 +31,7 @@ from incident_graph.domain.ingest import (
     CheckRun,
     EntityDelete,
     IncidentFacts,
+    OperationReport,
     Proposal,
 )
 from incident_graph.ingest.apply import Ingestion, Outcome
@@ -127,6 +128,9 @@ def _targets(proposals: list[Proposal]) -> list[Target]:
             check = change.check if isinstance(change, CheckDefinition) else change.result.check
             if check.asset is not None:
                 found.setdefault(check.asset.urn, Target(check.asset.urn, check.asset.platform))
+        elif isinstance(change, OperationReport):
+            asset = change.operation.asset
+            found.setdefault(asset.urn, Target(asset.urn, asset.platform))
         elif isinstance(change, EntityDelete):
             try:
                 asset = parse_asset_urn(change.urn)

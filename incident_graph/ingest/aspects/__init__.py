@@ -9,6 +9,7 @@ from incident_graph.ingest.aspects import (
     describe,
     incident,
     lineage,
+    operation,
     ownership,
     status,
     tags,
@@ -25,6 +26,7 @@ HANDLERS: Final[dict[str, AspectHandler]] = {
         *status.HANDLERS,
         *incident.HANDLERS,
         *assertion.HANDLERS,
+        operation.HANDLER,
     )
 }
 BY_FQN: Final[dict[str, AspectHandler]] = {h.fqn: h for h in HANDLERS.values()}
