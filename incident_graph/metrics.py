@@ -33,7 +33,7 @@ KNOWN_PATHS: Final = frozenset(
     }
 )
 # Paths that end in a URN, counted under one label each.
-URN_PATHS: Final = ("/aspects/", "/entitiesV2/")
+URN_PATHS: Final = ("/aspects/", "/entitiesV2/", "/badge/")
 # Distinct (entity type, aspect) label pairs kept for unmodelled aspects; the rest: "other".
 MAX_UNMODELLED_LABELS: Final = 500
 _LABEL: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,99}")

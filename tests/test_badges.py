@@ -88,6 +88,10 @@ async def test_each_state_and_its_etag(api: Api) -> None:
     # Every asset type has a badge URL; a dashboard with nothing on it is healthy.
     sales = await _get(api, await _badge_url(api, SALES, entity="dashboard"))
     assert _text(sales) == ["data health", "healthy"]
+    # Counted on /metrics under one label, whatever the URN.
+    scraped = (await api.http.get("/metrics")).text
+    assert 'path="/badge/{urn}",status="200"' in scraped
+    assert 'path="/badge/{urn}",status="304"' in scraped
 
 
 async def test_shields_endpoint_json(api: Api) -> None:

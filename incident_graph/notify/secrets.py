@@ -90,7 +90,8 @@ def _make(settings: Settings) -> list[bytes]:
     with os.fdopen(fd, "wb") as out:
         out.write(key + b"\n")
     log.warning(
-        "generated the key that encrypts notification secrets: %s. Back it up, apart from "
+        "generated the key that encrypts notification secrets and signs badge URLs: %s. Back "
+        "it up, apart from "
         "the database's dumps; every server and worker using this database needs the same key "
         "(or set INCIDENT_GRAPH_SECRET_KEY)",
         path.resolve(),
