@@ -126,3 +126,11 @@ def test_default_policy_from_the_environment() -> None:
         Settings.from_env({"INCIDENT_GRAPH_CHECK_PRIORITY": "urgent"})
     with pytest.raises(SettingsError, match="bad assignee"):
         Settings.from_env({"INCIDENT_GRAPH_CHECK_ASSIGNEES": "bob"})
+
+
+def test_a_raised_description_fits_whatever_the_message() -> None:
+    check = _check()
+    long = rules.build_result(
+        check=check, run_id="r", time_ms=1, status=ResultStatus.FAIL, message="m" * 50_000
+    )
+    assert len(rules.incident_description(long)) == rules.MAX_DESCRIPTION

@@ -31,7 +31,7 @@ INCIDENT = """query($urn: String!, $start: Int, $count: Int) { incident(urn: $ur
     assignees { ... on CorpUser { urn } }
     checkResults(start: $start, count: $count) { start count total results {
         id runId status time observedValue threshold message check { urn name } } }
-    timeline(count: 100) { events { kind } }
+    timeline(count: 100) { events { kind checkResultIds } }
 } }"""
 
 
@@ -92,8 +92,12 @@ async def test_failing_runs_raise_one_incident_and_attach(api: Api) -> None:
     assert page["total"] == 2
     assert [r["runId"] for r in page["results"]] == ["run-2", "run-1"]  # newest first
     assert page["results"][0]["observedValue"] == "30"
-    kinds = [e["kind"] for e in found["timeline"]["events"]]
-    assert kinds == ["RAISED", "CHECK_RESULTS_LINKED", "CHECK_RESULTS_LINKED"]
+    events = [(e["kind"], e["checkResultIds"]) for e in found["timeline"]["events"]]
+    assert events == [
+        ("RAISED", None),
+        ("CHECK_RESULTS_LINKED", [first["id"]]),
+        ("CHECK_RESULTS_LINKED", [second["id"]]),
+    ]
 
     # Paged: one at a time.
     second_page = (await incident(api, urn, start=1, count=1))["checkResults"]

@@ -299,7 +299,8 @@ def incident_description(result: ResultSpec) -> str:
         lines.append(f"Threshold: {result.threshold}")
     if result.message:
         lines.append(result.message)
-    return "\n".join(lines)
+    # A message at its own limit plus the run's lines would not fit an incident's description.
+    return "\n".join(lines)[:MAX_DESCRIPTION]
 
 
 def resolution_note(check_name: str, run_id: str) -> str:

@@ -235,8 +235,9 @@ async def report_results(
         ids, fresh = await check_store.insert_results(session, rows=pairs, actor=actor, now_ms=now)
         stored = {r.id: r for r in await check_store.get_results(session, ids=sorted(fresh))}
         judged: dict[int, _Judged] = {}
+        by_id = {c.id: c for c in checks.values()}
         for result in sorted(stored.values(), key=lambda r: (r.time_ms, r.id)):
-            check = next(c for c in checks.values() if c.id == result.check_id)
+            check = by_id[result.check_id]
             judged[result.id] = await _judge(
                 session,
                 check=check,

@@ -59,6 +59,13 @@ class IncidentTimelineEvent:
         comment_id = self.row.payload.get("commentId")
         return None if comment_id is None else str(comment_id)
 
+    @strawberry.field(
+        description="The check results a CHECK_RESULTS_LINKED or _UNLINKED event is about."
+    )
+    def check_result_ids(self) -> list[str] | None:
+        ids = self.row.payload.get("checkResultIds")
+        return None if ids is None else [str(i) for i in ids]
+
     @strawberry.field(description="Every field the change set, with old and new values.")
     def changes(self) -> list[IncidentFieldChange]:
         old = self.row.payload.get("old") or {}
