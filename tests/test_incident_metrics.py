@@ -181,3 +181,38 @@ async def test_bad_input_is_refused(seeded: Api, given: dict[str, Any], words: s
     error = await seeded.error(METRICS, {"i": given})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert words in error["message"]
+
+
+async def test_an_incident_on_two_assets_counts_once_per_platform_and_team(
+    settings: Settings,
+) -> None:
+    clock = FixedClock(T0)
+    async with running_api(settings, clock=clock) as api:
+        await api.gql(
+            UPSERT,
+            {
+                "i": [
+                    {"urn": ORDERS, "owners": [{"ownerUrn": DATA_ENG}]},
+                    # Owned by the team twice over (two ownership types): still one team.
+                    {
+                        "urn": CUSTOMERS,
+                        "owners": [
+                            {"ownerUrn": DATA_ENG, "type": "TECHNICAL_OWNER"},
+                            {"ownerUrn": DATA_ENG, "type": "BUSINESS_OWNER"},
+                        ],
+                    },
+                    {"urn": EVENTS, "owners": [{"ownerUrn": DATA_ENG}]},
+                ]
+            },
+        )
+        await api.raise_incident(resourceUrns=[ORDERS, CUSTOMERS], resourceUrn=None)
+        await api.raise_incident(resourceUrns=[ORDERS, CUSTOMERS, EVENTS], resourceUrn=None)
+        await api.raise_incident(resourceUrn=CUSTOMERS)
+        m = await _metrics(api, **{"from": T0, "to": T0 + H})
+        assert m["raised"] == 3
+        assert _counts(m["byPlatform"]) == [("snowflake", 3), ("kafka", 1)]
+        assert _counts(m["byTeam"]) == [(DATA_ENG, 3)]
+        # Narrowed by a filter, the links are narrowed the same way.
+        kafka = await _metrics(api, **{"from": T0, "to": T0 + H, "platforms": ["kafka"]})
+        assert _counts(kafka["byPlatform"]) == [("kafka", 1), ("snowflake", 1)]
+        assert _counts(kafka["byTeam"]) == [(DATA_ENG, 1)]
