@@ -189,3 +189,34 @@ def test_policy_needs_a_target() -> None:
         build_policy(name="p")
     with pytest.raises(BadUserInputError, match="eventTypes"):
         build_policy(name="p", channel_ids=[1], event_types=["NOPE"])
+
+
+def test_slack_and_teams_name_the_failing_check() -> None:
+    result = {
+        "id": 3,
+        "check": "urn:li:assertion:soda.a1",
+        "checkName": "row_count > 0",
+        "runId": "nightly@2024-05-15",
+        "status": "FAIL",
+        "time": 1_764_000_000_000,
+        "observedValue": "0",
+        "threshold": None,
+        "message": None,
+        "url": "https://ci.example.com/runs/9",
+    }
+    raised = Message(
+        delivery_id=42,
+        event_id=7,
+        kind=NotifyKind.NEW_INCIDENT,
+        payload=PAYLOAD | {"extra": {"checkResult": result}},  # type: ignore[arg-type]
+        recipients=(),
+        config={"url": "https://hooks.example.com/x"},
+    )
+    line = "row_count > 0: FAIL in run nightly@2024-05-15 (observed 0)"
+    blocks = slack.format_message(raised)["blocks"]
+    assert {
+        "type": "mrkdwn",
+        "text": f"*Failing check*: {line} <https://ci.example.com/runs/9|run>",
+    } in [b.get("text") for b in blocks]
+    facts = teams.format_message(raised)["attachments"][0]["content"]["body"][1]["facts"]
+    assert {"title": "Failing check", "value": line} in facts

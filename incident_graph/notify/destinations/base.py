@@ -61,6 +61,24 @@ def user_name(urn: str) -> str:
     return urn.rsplit(":", 1)[-1]
 
 
+def failing_check(payload: Notification) -> str | None:
+    """The check result that raised the incident, in a line; None when a person raised it."""
+    result = payload["extra"].get("checkResult")
+    if result is None:
+        return None
+    measured = ", ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("observed", result["observedValue"]),
+            ("threshold", result["threshold"]),
+        )
+        if value is not None
+    )
+    return f"{result['checkName']}: {result['status']} in run {result['runId']}" + (
+        f" ({measured})" if measured else ""
+    )
+
+
 def status_text(incident: LinkedIncident) -> str:
     stage = incident["stage"]
     return f"{incident['state']} ({stage})" if stage else incident["state"]

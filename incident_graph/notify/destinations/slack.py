@@ -11,6 +11,7 @@ from incident_graph.domain.events import Notification
 from incident_graph.notify.destinations.base import (
     Message,
     SendResult,
+    failing_check,
     headline,
     status_text,
     user_name,
@@ -60,6 +61,11 @@ def format_message(message: Message) -> dict[str, Any]:
     comment = payload["extra"].get("comment")
     if comment:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{comment[:2900]}"}})
+    check = failing_check(payload)
+    if check is not None:
+        url = payload["extra"]["checkResult"]["url"]
+        text = f"*Failing check*: {check}" + (f" <{url}|run>" if url else "")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}})
     people = [f"*Owners*: {' '.join(owners) if owners else 'none'}"]
     if downstream:
         people.append(f"*Downstream owners*: {' '.join(dict.fromkeys(downstream))}")

@@ -10,6 +10,7 @@ import httpx
 from incident_graph.notify.destinations.base import (
     Message,
     SendResult,
+    failing_check,
     headline,
     status_text,
     user_name,
@@ -72,6 +73,9 @@ def format_message(message: Message) -> dict[str, Any]:
     comment = payload["extra"].get("comment")
     if comment:
         body.append({"type": "TextBlock", "text": comment, "wrap": True, "isSubtle": True})
+    check = failing_check(payload)
+    if check is not None:
+        facts.append({"title": "Failing check", "value": check})
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
