@@ -158,6 +158,11 @@ async def test_public_badges_need_no_signature(api_with: Start) -> None:
         title = _svg(shown).find(f"{SVG}title")
         assert title is not None
         assert title.text == f"{odd}: unknown asset"
+        # A dataset named by a path: its slashes travel encoded and come back whole.
+        s3 = "urn:li:dataset:(urn:li:dataPlatform:s3,landing/orders/2026,PROD)"
+        await api.raise_incident(resourceUrn=s3)
+        by_path = await _get(api, f"/badge/{quote(s3, safe='')}.svg")
+        assert _text(by_path) == ["data health", "1 active incident"]
         not_an_asset = await _get(api, f"/badge/{quote('urn:li:corpuser:alice', safe='')}.svg")
         assert not_an_asset.status_code == 400
         assert not_an_asset.text.startswith("not an asset URN")
