@@ -8,7 +8,8 @@ from incident_graph.auth.privileges import IncidentAccess, run_checked
 from incident_graph.domain import lifecycle as rules
 from incident_graph.domain.changes import IncidentChange
 from incident_graph.domain.enums import EventKind, SubscriptionReason
-from incident_graph.domain.errors import BadUserInputError, ForbiddenError, NotFoundError
+from incident_graph.domain.errors import ForbiddenError, NotFoundError
+from incident_graph.domain.ids import parse_id
 from incident_graph.domain.incidents import RootCause
 from incident_graph.domain.notifications import NotifyKind
 from incident_graph.notify import outbox
@@ -123,12 +124,9 @@ async def add_comment(
 
 
 def _comment_id(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise BadUserInputError(
-            f"comment id {raw!r} is not one addIncidentComment returned", field="commentId"
-        ) from exc
+    return parse_id(
+        raw, field="commentId", refusal=f"comment id {raw!r} is not one addIncidentComment returned"
+    )
 
 
 async def edit_comment(

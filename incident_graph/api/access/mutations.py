@@ -26,7 +26,7 @@ from incident_graph.api.permissions import IsAdmin, refuse
 from incident_graph.api.scalars import Long
 from incident_graph.domain.access import build_grant
 from incident_graph.domain.directory import build_person, name_of
-from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.ids import parse_id
 from incident_graph.services import directory as directory_service
 from incident_graph.services import grants as grant_service
 from incident_graph.services import users as user_service
@@ -148,12 +148,11 @@ class AccessMutations:
     )
     async def revoke_access_token(self, info: Info, token_id: TokenId) -> bool:
         principal = info.context.principal
-        try:
-            wanted = int(token_id)
-        except ValueError as exc:
-            raise BadUserInputError(
-                f"token id {token_id!r} is not one listAccessTokens returned", field="id"
-            ) from exc
+        wanted = parse_id(
+            token_id,
+            field="id",
+            refusal=f"token id {token_id!r} is not one listAccessTokens returned",
+        )
         await user_service.revoke_token(
             writer=info.context.writer,
             token_id=wanted,

@@ -9,6 +9,7 @@ from incident_graph.api.scalars import Long
 from incident_graph.domain import checks as rules
 from incident_graph.domain.checks import PolicyOverrides, ResultSpec
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.ids import parse_id
 
 
 @strawberry.input(
@@ -97,10 +98,6 @@ def result_ids(ids: list[str]) -> list[int]:
     """Check result ids as the store keeps them; BAD_USER_INPUT for one that is not an id."""
     out: list[int] = []
     for raw in ids:
-        if not raw.isdigit() or len(raw) > 18:
-            raise BadUserInputError(
-                f"{raw!r} is not a check result id; use the ids reportCheckResults returned",
-                field="checkResultIds",
-            )
-        out.append(int(raw))
+        refusal = f"{raw!r} is not a check result id; use the ids reportCheckResults returned"
+        out.append(parse_id(raw, field="checkResultIds", refusal=refusal))
     return list(dict.fromkeys(out))

@@ -5,16 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from incident_graph.api.enums import DestinationKind, IncidentPriority, IncidentType, NotifyKind
-from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain import ids
 
 
 def parse_id(raw: strawberry.ID, what: str) -> int:
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise BadUserInputError(
-            f"{what} {raw!r} is not an id this API returned", field=what
-        ) from exc
+    return ids.parse_id(raw, field=what, refusal=f"{what} {raw!r} is not an id this API returned")
 
 
 @strawberry.input(description="A Slack or Teams member id for a user, so messages can @mention.")
