@@ -37,7 +37,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -625,6 +625,48 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
+def stop_leftovers() -> None:
+    """Stop the servers a run started and drop the databases it made, whatever ended it."""
+    PROCESSES.stop_all()
+    for name in list(UNDROPPED):
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def run_each_backend(
+    kind: str,
+    args: argparse.Namespace,
+    run_backend: Callable[[str, argparse.Namespace, Path], Awaitable[dict[str, Any]]],
+    print_table: Callable[[str, dict[str, Any]], None],
+) -> int:
+    """The main() of a benchmark that seeds each database in a scratch folder of its own: run
+    them (PostgreSQL only when a server answers), print each one's table, then write
+    bench-results/<kind>-<time>.json."""
+
+    async def run_all() -> dict[str, Any]:
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        results: dict[str, Any] = {}
+        with tempfile.TemporaryDirectory(prefix=f"ig-bench-{kind}-") as tmp:
+            for backend in backends:
+                if backend == "postgresql" and (reason := await postgres_reason_unavailable()):
+                    print(f"\npostgresql: skipped ({reason})")
+                    continue
+                workdir = Path(tmp) / backend
+                workdir.mkdir()
+                results[backend] = await run_backend(backend, args, workdir)
+                print_table(backend, results[backend])
+        return results
+
+    try:
+        results = asyncio.run(run_all())
+    finally:
+        stop_leftovers()
+    out = ROOT / "bench-results" / f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2))
+    print(f"\nwritten: {out.relative_to(ROOT)}")
+    return 0
+
+
 async def create_database(backend: str, workdir: Path) -> Database:
     if backend == "sqlite":
         return Database(f"sqlite+aiosqlite:///{workdir}/bench.db")
@@ -901,9 +943,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = asyncio.run(asyncio.wait_for(main_async(args), timeout=args.timeout))
     finally:
-        PROCESSES.stop_all()
-        for name in list(UNDROPPED):
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        stop_leftovers()
     out = (
         Path(args.out)
         if args.out

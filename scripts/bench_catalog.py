@@ -18,14 +18,12 @@ dropped on the way out.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -35,12 +33,11 @@ import httpx
 from bench import (
     HOST,
     PROCESSES,
-    UNDROPPED,
     Database,
     _percentile,
     create_database,
     drop_database,
-    postgres_reason_unavailable,
+    run_each_backend,
     start_graphql_server,
 )
 from bench_seed import ACTIVE_COUNT_SQL
@@ -317,46 +314,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="ig-bench-catalog-") as tmp:
-        for backend in backends:
-            if backend == "postgresql" and (reason := await postgres_reason_unavailable()):
-                print(f"\npostgresql: skipped ({reason})")
-                continue
-            workdir = Path(tmp) / backend
-            workdir.mkdir()
-            results[backend] = await run_backend(backend, args, workdir)
-            print_table(backend, results[backend])
-    return results
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        results = asyncio.run(main_async(args))
-    finally:
-        PROCESSES.stop_all()
-        for name in list(UNDROPPED):
-            subprocess.run(
-                [
-                    "psql",
-                    "-h",
-                    HOST,
-                    "-U",
-                    "postgres",
-                    "-c",
-                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                ],
-                check=False,
-                capture_output=True,
-            )
-    out = ROOT / "bench-results" / f"catalog-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2))
-    print(f"\nwritten: {out.relative_to(ROOT)}")
-    return 0
+    return run_each_backend("catalog", parse_args(argv), run_backend, print_table)
 
 
 if __name__ == "__main__":
