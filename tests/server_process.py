@@ -21,17 +21,8 @@ def free_port() -> int:
 
 
 def cli(database_url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI to completion; raises on a non-zero exit."""
-    env = os.environ | {"INCIDENT_GRAPH_DATABASE_URL": database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "incident_graph", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    """Run the CLI to completion with the test's environment; raises on a non-zero exit."""
+    return _run(os.environ | {"INCIDENT_GRAPH_DATABASE_URL": database_url}, args, cwd, check=True)
 
 
 def run_cli(database_url: str | None, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -40,13 +31,19 @@ def run_cli(database_url: str | None, *args: str, cwd: Path) -> subprocess.Compl
     env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENT_GRAPH_")}
     if database_url is not None:
         env["INCIDENT_GRAPH_DATABASE_URL"] = database_url
+    return _run(env, args, cwd, check=False)
+
+
+def _run(
+    env: dict[str, str], args: tuple[str, ...], cwd: Path | None, *, check: bool
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "incident_graph", *args],
         env=env,
         cwd=cwd,
         capture_output=True,
         text=True,
-        check=False,
+        check=check,
         timeout=300,
     )
 
