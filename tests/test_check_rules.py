@@ -107,6 +107,9 @@ def test_decide(
     status: ResultStatus, policy: CheckPolicy, active: bool, newest: bool, action: Action
 ) -> None:
     assert rules.decide(status, policy, active=active, newest=newest) is action
+    if not rules.touches_incidents(status, policy):
+        # A result that touches no incident decides the same whether one is active or not.
+        assert rules.decide(status, policy, active=not active, newest=newest) is Action.NOTHING
 
 
 def test_default_policy_from_the_environment() -> None:

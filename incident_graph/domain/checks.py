@@ -264,6 +264,12 @@ def failing(status: ResultStatus, policy: CheckPolicy) -> bool:
     )
 
 
+def touches_incidents(status: ResultStatus, policy: CheckPolicy) -> bool:
+    """Whether a result with this status could raise, attach or resolve under the policy
+    (when not, whether the check has an active incident does not matter)."""
+    return failing(status, policy) or (status is ResultStatus.PASS and policy.auto_resolve)
+
+
 def decide(status: ResultStatus, policy: CheckPolicy, *, active: bool, newest: bool) -> Action:
     """What a newly recorded result does.
 

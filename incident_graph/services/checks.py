@@ -147,7 +147,10 @@ async def _judge(
     require_note: bool,
 ) -> _Judged:
     newest = await check_store.set_latest(session, check=check, result=result)
-    active_urn = await check_store.active_incident_urn(session, check_urn=check.urn)
+    active_urn = None
+    if rules.touches_incidents(result.status, policy):
+        # Most runs pass and change no incident: they skip this read.
+        active_urn = await check_store.active_incident_urn(session, check_urn=check.urn)
     action = rules.decide(result.status, policy, active=active_urn is not None, newest=newest)
     if action is Action.RAISE:
         spec = incident_rules.build_raise(
