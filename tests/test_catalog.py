@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from helpers import Api
+from sqlalchemy.exc import SADeprecationWarning
 
 from incident_graph.domain.enums import Role
 
@@ -249,3 +251,14 @@ async def test_raise_on_unregistered_asset_registers_it(api: Api) -> None:
         {"u": new},
     )
     assert data["chart"] == {"properties": {"name": "42"}, "platform": {"name": "superset"}}
+
+
+async def test_upserting_no_assets_stores_nothing(api: Api) -> None:
+    """Found by the fuzzer: an empty list reached the store as an empty executemany, which
+    SQLAlchemy runs as one INSERT of defaults (and deprecates)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SADeprecationWarning)
+        data = await api.gql("mutation { upsertAssets(input: []) { created updated } }")
+    assert data == {"upsertAssets": {"created": 0, "updated": 0}}
+    search = await api.gql('{ searchAcrossEntities(input: {query: "*"}) { total } }')
+    assert search == {"searchAcrossEntities": {"total": 0}}

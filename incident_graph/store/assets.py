@@ -37,6 +37,10 @@ async def ensure_known(
     session: AsyncSession, assets: Sequence[AssetUrn], now_ms: int
 ) -> dict[str, KnownAsset]:
     """`ensure_assets`, returning each asset's id and reference."""
+    if not assets:
+        # An empty executemany is one INSERT with no values to SQLAlchemy (deprecated, and a
+        # row of defaults the NOT NULL columns refuse).
+        return {}
     # Sorted, so concurrent transactions take the unique-index locks in one order (no deadlock).
     ordered = sorted(assets, key=lambda a: a.urn)
     rows = [
