@@ -313,6 +313,7 @@ class Covered:
 
     result_id: int
     check_urn: str
+    check_type: CheckType
     asset_urn: str
 
 
@@ -337,8 +338,9 @@ async def covered(*, db: Database, result_ids: Sequence[int]) -> list[Covered]:
         }
     by_id = {r.id: r for r in results}
     return [
-        Covered(i, checks[by_id[i].check_id].urn, assets[checks[by_id[i].check_id].asset_id])
+        Covered(i, check.urn, check.check_type, assets[check.asset_id])
         for i in result_ids
+        for check in (checks[by_id[i].check_id],)
     ]
 
 

@@ -75,7 +75,13 @@ class UpdateIncidentStatusInput:
 
 @strawberry.input(description="A new incident; it starts ACTIVE unless a status is given.")
 class RaiseIncidentInput:
-    type: IncidentType
+    type: IncidentType | None = strawberry.field(
+        default=None,
+        description=(
+            "Required, as in DataHub, unless checkResultIds are given: then the type of their "
+            "check (OPERATIONAL when their checks differ or are CUSTOM)."
+        ),
+    )
     custom_type: str | None = None
     title: str | None = None
     description: str | None = None
