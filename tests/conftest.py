@@ -24,6 +24,8 @@ from incident_graph.store.database import connect
 from incident_graph.store.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
+# The `gms` fixture: a real server for DataHub's own clients (tests/datahub_gms.py).
+pytest_plugins = ["datahub_gms"]
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from datahub.emitter.rest_emitter import DatahubRestEmitter
 from datahub.ingestion.graph.client import DatahubClientConfig, DataHubGraph
 from postgres_server import PostgresServer, execute
 from server_process import ServerProcess, cli
+
+# DataHub's SDK and CLI would otherwise try to report usage to DataHub's telemetry service.
+os.environ["DATAHUB_TELEMETRY_ENABLED"] = "false"
 
 
 @dataclass
@@ -61,13 +65,16 @@ class Gms:
         return made.stdout.strip().splitlines()[-1]
 
 
-def running_gms(
-    backend: str,
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def gms(
+    request: pytest.FixtureRequest,
     postgres: PostgresServer | None,
     session_tag: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Gms]:
-    """A server on a fresh database of `backend`, stopped (and its database dropped) after."""
+    """A server for the test module on a fresh database of each kind, stopped (and its
+    database dropped) after."""
+    backend = str(request.param)
     workdir = tmp_path_factory.mktemp(f"gms-{backend}")
     name = f"igt_{session_tag}_{uuid.uuid4().hex[:10]}"
     if backend == "sqlite":

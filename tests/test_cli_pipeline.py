@@ -8,14 +8,11 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import running_api
-from datahub_gms import Gms, running_gms
-from postgres_server import PostgresServer
+from datahub_gms import Gms
 from server_process import free_port
 
 from incident_graph.config import Settings
@@ -166,16 +163,6 @@ def test_results_load_refuses_what_is_not_a_scan(database_url: str, tmp_path: Pa
     other = run(database_url, "results", "load", str(path))
     assert other.returncode == 2
     assert "is not Soda scan results" in other.stderr
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def gms(
-    request: pytest.FixtureRequest,
-    postgres: PostgresServer | None,
-    session_tag: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Gms]:
-    yield from running_gms(request.param, postgres, session_tag, tmp_path_factory)
 
 
 def gate(gms: Gms, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:

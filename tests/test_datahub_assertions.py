@@ -5,14 +5,11 @@ emitted over REST. One server per database (module scope); each test uses its ow
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from postgres_server import PostgresServer
 
 pytest.importorskip("datahub.api.circuit_breaker")
 
@@ -27,26 +24,15 @@ from datahub.api.graphql import Operation
 from datahub.configuration.common import GraphError
 from datahub.emitter.mce_builder import make_dataset_urn
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
-from datahub_gms import Gms, running_gms
+from datahub_gms import Gms
 
 pytestmark = pytest.mark.slow
-os.environ["DATAHUB_TELEMETRY_ENABLED"] = "false"
 
 INCIDENTS = """query($u: String!) { dataset(urn: $u) {
     incidents { total incidents { urn source { type source { urn } }
         checkResults { total results { runId status } } } }
     health { type status }
 } }"""
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def gms(
-    request: pytest.FixtureRequest,
-    postgres: PostgresServer | None,
-    session_tag: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Gms]:
-    yield from running_gms(request.param, postgres, session_tag, tmp_path_factory)
 
 
 def dataset(name: str) -> str:

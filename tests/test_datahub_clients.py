@@ -10,12 +10,10 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from postgres_server import PostgresServer
 
 pytest.importorskip("datahub.ingestion.graph.client")
 
@@ -23,21 +21,9 @@ import datahub.metadata.schema_classes as m
 from datahub.emitter.mce_builder import make_dataset_urn
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.ingestion.graph.filters import RemovedStatusFilter
-from datahub_gms import Gms, running_gms
+from datahub_gms import Gms
 
 pytestmark = pytest.mark.slow
-# The SDK and CLI would otherwise try to report usage to DataHub's telemetry service.
-os.environ["DATAHUB_TELEMETRY_ENABLED"] = "false"
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def gms(
-    request: pytest.FixtureRequest,
-    postgres: PostgresServer | None,
-    session_tag: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Gms]:
-    yield from running_gms(request.param, postgres, session_tag, tmp_path_factory)
 
 
 def mcp(urn: str, aspect: Any) -> MetadataChangeProposalWrapper:

@@ -11,13 +11,11 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from postgres_server import PostgresServer
 
 pytest.importorskip("datahub.emitter.rest_emitter")
 
@@ -27,21 +25,9 @@ from datahub.emitter.mce_builder import make_dataset_urn
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.specific.datajob import DataJobPatchBuilder
 from datahub.specific.dataset import DatasetPatchBuilder
-from datahub_gms import Gms, running_gms
+from datahub_gms import Gms
 
 pytestmark = pytest.mark.slow
-# The SDK would otherwise try to report usage to DataHub's telemetry service.
-os.environ["DATAHUB_TELEMETRY_ENABLED"] = "false"
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def gms(
-    request: pytest.FixtureRequest,
-    postgres: PostgresServer | None,
-    session_tag: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Gms]:
-    yield from running_gms(request.param, postgres, session_tag, tmp_path_factory)
 
 
 def dataset(name: str) -> str:
