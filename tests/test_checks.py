@@ -287,40 +287,6 @@ async def test_raise_from_results_then_link_and_unlink(api: Api) -> None:
     assert await counts(api) == before
 
 
-RAISE = "mutation($i: RaiseIncidentInput!) { raiseIncident(input: $i) }"
-
-
-async def test_a_raise_from_results_takes_its_type_from_their_checks(api: Api) -> None:
-    """Soda's manual flow names results only: `raiseIncident(input: {checkResultIds: [...]})`."""
-    reported = await report(
-        api,
-        result("run-1", "WARN"),
-        result("run-2", "WARN", checkName="row count", type="VOLUME"),
-        result("run-3", "WARN", checkName="looks odd", type="CUSTOM"),
-    )
-    ids = [r["id"] for r in reported]
-    for covered, expected in (
-        (ids[:1], "FIELD"),  # one check: its type
-        (ids[1:2], "VOLUME"),
-        (ids[:2], "OPERATIONAL"),  # checks of different types
-        (ids[2:], "OPERATIONAL"),  # a CUSTOM check names no custom type
-    ):
-        urn = (await api.gql(RAISE, {"i": {"checkResultIds": covered}}))["raiseIncident"]
-        found = await incident(api, urn)
-        assert found["incidentType"] == expected, covered
-        assert sorted(r["id"] for r in found["checkResults"]["results"]) == sorted(covered)
-    # A type given still wins, as DataHub's callers give it.
-    urn = (await api.gql(RAISE, {"i": {"type": "SQL", "checkResultIds": ids[:1]}}))["raiseIncident"]
-    assert (await incident(api, urn))["incidentType"] == "SQL"
-
-    before = await counts(api)
-    refused = await api.error(RAISE, {"i": {"title": "no type", "resourceUrn": DATASET}})
-    assert refused["extensions"]["code"] == "BAD_USER_INPUT"
-    assert refused["extensions"]["field"] == "type"
-    assert "unless checkResultIds" in refused["message"]
-    assert await counts(api) == before
-
-
 async def test_assertions_health(api: Api) -> None:
     health = (
         "query($u: String!) { dataset(urn: $u) { health { type status message causes "

@@ -9,7 +9,7 @@ settings where it has them, the server's default for the rest.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, TypeVar
@@ -290,22 +290,6 @@ def decide(status: ResultStatus, policy: CheckPolicy, *, active: bool, newest: b
 def incident_type(check_type: CheckType) -> IncidentType:
     """The incident type a failing check raises: the same name (DataHub's enums share them)."""
     return IncidentType(check_type.value)
-
-
-def raised_type(given: IncidentType | None, check_types: Collection[CheckType]) -> IncidentType:
-    """A raise's type: the one given (DataHub's field), else that of the checks whose results it
-    covers when they share one (a CUSTOM check has no custom type to name, so OPERATIONAL)."""
-    if given is not None:
-        return given
-    if not check_types:
-        raise BadUserInputError(
-            "type is required, unless checkResultIds name the results the incident covers",
-            field="type",
-        )
-    shared = set(check_types)
-    if len(shared) == 1 and (only := shared.pop()) is not CheckType.CUSTOM:
-        return incident_type(only)
-    return IncidentType.OPERATIONAL
 
 
 def incident_title(check_name: str, asset_name: str, status: ResultStatus) -> str:

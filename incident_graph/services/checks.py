@@ -313,7 +313,6 @@ class Covered:
 
     result_id: int
     check_urn: str
-    check_type: CheckType
     asset_urn: str
 
 
@@ -338,9 +337,8 @@ async def covered(*, db: Database, result_ids: Sequence[int]) -> list[Covered]:
         }
     by_id = {r.id: r for r in results}
     return [
-        Covered(i, check.urn, check.check_type, assets[check.asset_id])
+        Covered(i, checks[by_id[i].check_id].urn, assets[checks[by_id[i].check_id].asset_id])
         for i in result_ids
-        for check in (checks[by_id[i].check_id],)
     ]
 
 

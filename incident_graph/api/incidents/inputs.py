@@ -75,13 +75,7 @@ class UpdateIncidentStatusInput:
 
 @strawberry.input(description="A new incident; it starts ACTIVE unless a status is given.")
 class RaiseIncidentInput:
-    type: IncidentType | None = strawberry.field(
-        default=None,
-        description=(
-            "Required, as in DataHub, unless checkResultIds are given: then the type of their "
-            "check (OPERATIONAL when their checks differ or are CUSTOM)."
-        ),
-    )
+    type: IncidentType
     custom_type: str | None = None
     title: str | None = None
     description: str | None = None

@@ -16,7 +16,6 @@ from incident_graph.api.incidents.inputs import (
 )
 from incident_graph.api.lifecycle.inputs import ExpectedVersion
 from incident_graph.api.permissions import CanManageIncidents, incident_access
-from incident_graph.domain import checks as check_rules
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.changes import UNSET
 from incident_graph.domain.lifecycle import check_lead
@@ -48,7 +47,7 @@ class IncidentMutations:
             source_urn = checks.pop() if len(checks) == 1 else None
         spec = rules.build_raise(
             caller_id=input.id,
-            type_=check_rules.raised_type(input.type, [f.check_type for f in found]),
+            type_=input.type,
             custom_type=input.custom_type,
             title=input.title,
             description=input.description,

@@ -54,7 +54,7 @@ export function AssetChecks(props: { assetUrn: string }) {
   function raiseFromSelected() {
     const names = list.filter((check) => check.latestResult && selected.includes(check.latestResult.id)).map((check) => check.name ?? check.urn);
     raise.mutate(
-      { input: { title: `Failing checks: ${names.join(", ")}`, checkResultIds: selected } },
+      { input: { type: "OPERATIONAL", title: `Failing checks: ${names.join(", ")}`, checkResultIds: selected } },
       {
         onSuccess: (data) => {
           setRaised(data.raiseIncident);
