@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -541,6 +541,10 @@ async def test_checks_raise_from_results_then_link_and_unlink(
     await expect(
         page.get_by_role("heading", name="Failing checks: freshness, row count")
     ).to_be_visible()
+    # DataHub's raise needs a type: a freshness and a volume check share none.
+    raised = unquote(page.url.rsplit("/incidents/", 1)[1])
+    found = site.gql("query($u: String!) { incident(urn: $u) { incidentType } }", {"u": raised})
+    assert found["incident"]["incidentType"] == "OPERATIONAL"
 
     linked = page.get_by_test_id("incident-check-results")
     await expect(page.get_by_role("heading", name="Check results (2)")).to_be_visible()

@@ -6,6 +6,7 @@ import { useSession } from "../../api/session";
 import { CheckResultFacts, CheckStatusBadge } from "../../components/CheckResult";
 import { ErrorNotice, words } from "../../components/format";
 import { graphql } from "../../gql";
+import type { CheckType, IncidentType } from "../../gql/graphql";
 import { incidentPath } from "../../paths";
 
 const AssetChecksDocument = graphql(`
@@ -33,6 +34,14 @@ const RaiseFromResultsDocument = graphql(`
 
 const FAILING = new Set(["FAIL", "WARN", "ERROR"]);
 
+/** DataHub's raise needs a type: the checks' own when they share one (check and incident types
+ * share their names), else OPERATIONAL (a CUSTOM check has no custom type to give). */
+function raisedType(types: (CheckType | null | undefined)[]): IncidentType {
+  const shared = new Set(types);
+  const [only] = [...shared];
+  return shared.size === 1 && only && only !== "CUSTOM" ? only : "OPERATIONAL";
+}
+
 /** The asset's checks with their latest runs; failing runs can be raised as one incident, as
  * Soda's "create incident" from selected failed checks does. */
 export function AssetChecks(props: { assetUrn: string }) {
@@ -52,9 +61,10 @@ export function AssetChecks(props: { assetUrn: string }) {
   }
 
   function raiseFromSelected() {
-    const names = list.filter((check) => check.latestResult && selected.includes(check.latestResult.id)).map((check) => check.name ?? check.urn);
+    const chosen = list.filter((check) => check.latestResult && selected.includes(check.latestResult.id));
+    const names = chosen.map((check) => check.name ?? check.urn);
     raise.mutate(
-      { input: { type: "OPERATIONAL", title: `Failing checks: ${names.join(", ")}`, checkResultIds: selected } },
+      { input: { type: raisedType(chosen.map((check) => check.checkType)), title: `Failing checks: ${names.join(", ")}`, checkResultIds: selected } },
       {
         onSuccess: (data) => {
           setRaised(data.raiseIncident);
