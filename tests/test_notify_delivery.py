@@ -116,9 +116,7 @@ async def test_signed_webhook_carries_the_event(api_with: ApiWith) -> None:
         assert body["event"] == "NEW_INCIDENT"
         assert body["incident"]["urn"] == urn
         assert body["incident"]["priority"] == "HIGH"
-        assert body["incident"]["link"].endswith(
-            "/api/graphiql?incident=" + urn.replace(":", "%3A")
-        )
+        assert body["incident"]["link"].endswith("/incidents/" + urn)
         assert body["asset"]["urn"] == DATASET
         assert body["owners"] == ["urn:li:corpuser:ana"]
         assert body["downstreamOwners"] == [
@@ -242,14 +240,16 @@ async def test_slack_teams_and_email_receive_their_formats(api_with: ApiWith) ->
         assert blocks[0]["text"]["text"] == "New incident: Orders late"
         assert "<@U024BE7LH>" in text  # ana is mapped to her Slack member id
         assert "@dan" in text
-        assert blocks[-1]["elements"][0]["url"].startswith("http://127.0.0.1:8080/api/graphiql")
+        assert blocks[-1]["elements"][0]["url"].startswith(
+            "http://127.0.0.1:8080/incidents/urn:li:incident:"
+        )
         card = by_path["/teams"]["attachments"][0]["content"]
         assert card["type"] == "AdaptiveCard"
         assert card["actions"][0]["type"] == "Action.OpenUrl"
         [(rcpt, message)] = mails
         assert sorted(rcpt) == ["ana@example.com", "dan@example.com", "oncall@example.com"]
         assert message["Subject"] == "[CRITICAL] New incident: Orders late"
-        assert "Open: http://127.0.0.1:8080/api/graphiql?incident=" in message.get_payload()
+        assert "Open: http://127.0.0.1:8080/incidents/urn:li:incident:" in message.get_payload()
         await until(lambda: deliveries(api, "DELIVERED"))
         done = await until(lambda: _all_delivered(api, 3))
         assert {d["channel"]["kind"] for d in done} == {"SLACK", "TEAMS", "EMAIL"}

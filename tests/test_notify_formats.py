@@ -45,7 +45,7 @@ PAYLOAD: dict[str, Any] = {
         "lead": None,
         "assignees": [],
         "created": 1_764_000_000_000,
-        "link": "https://incidents.example.com/api/graphiql?incident=urn%3Ali%3Aincident%3A0b1c",
+        "link": "https://incidents.example.com/incidents/urn:li:incident:0b1c",
     },
     "assets": [
         {

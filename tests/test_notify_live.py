@@ -112,7 +112,7 @@ async def test_incident_events_reach_subscribers(
             assert event["incidentUrn"] == urn
             assert (event["title"], event["priority"], event["state"]) == ("live", "HIGH", "ACTIVE")
             assert event["assetUrns"] == [DATASET]
-            assert "/api/graphiql?incident=" in event["link"]
+            assert "/incidents/urn:li:incident:" in event["link"]
     finally:
         for server in servers:
             await asyncio.to_thread(server.stop)

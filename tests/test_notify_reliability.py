@@ -165,7 +165,7 @@ def _incident_of(path: str, body: dict[str, Any]) -> str:
     if path == "/slack":
         return str(body["blocks"][-2]["elements"][1]["text"])
     url = body["attachments"][0]["content"]["actions"][0]["url"]
-    return unquote(url.split("incident=", 1)[1])
+    return unquote(url.split("/incidents/", 1)[1])
 
 
 @pytest.mark.slow

@@ -37,8 +37,10 @@ class ExpandSettings:
 
 
 def incident_link(base_url: str, urn: str) -> str:
-    """The stable link to an incident: GraphiQL opened on it (documented in the README)."""
-    return f"{base_url.rstrip('/')}/api/graphiql?incident={quote(urn, safe='')}"
+    """The stable link to an incident: its page in the web console, where the person notified
+    can act on it (documented in the README). Colons and commas stay readable, as the console
+    writes its own links."""
+    return f"{base_url.rstrip('/')}/incidents/{quote(urn, safe=':,')}"
 
 
 @dataclass(slots=True)
