@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 
 import strawberry
 from graphql import GraphQLError
@@ -93,6 +93,13 @@ class IncidentSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> IncidentSchema:
     """The schema with the request limits of `settings` (the defaults when None)."""
     limits = settings or Settings()
+    return _schema(limits.max_tokens, limits.max_query_depth, limits.max_aliases)
+
+
+@cache
+def _schema(max_tokens: int, max_depth: int, max_aliases: int) -> IncidentSchema:
+    # Built once per set of limits: building takes about 0.1 s (strawberry converts every type),
+    # and a schema holds nothing of one app's: its extensions are made per request.
     return IncidentSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
@@ -108,9 +115,9 @@ def build_schema(settings: Settings | None = None) -> IncidentSchema:
         config=StrawberryConfig(scalar_map=SCALARS),
         # Factories, never instances: strawberry makes one extension per request.
         extensions=[
-            partial(MaxTokensLimit, max_token_count=limits.max_tokens),
-            partial(QueryDepthLimit, max_depth=limits.max_query_depth),
-            partial(MaxAliasesLimit, max_aliases=limits.max_aliases),
+            partial(MaxTokensLimit, max_token_count=max_tokens),
+            partial(QueryDepthLimit, max_depth=max_depth),
+            partial(MaxAliasesLimit, max_aliases=max_aliases),
             InputTypeAliases,
             RefuseNulText,
             partial(ParserCache, maxsize=CACHE_SIZE),
