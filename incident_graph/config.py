@@ -183,6 +183,9 @@ class Settings:
     # True: /badge/<urn>.svg answers without a signature, for any asset (anyone who can reach
     # the server sees every asset's health). False: only URLs signed by the server (badgeUrl).
     public_badges: bool = False
+    # True: the hottest reads (an asset's incident page, an incident by URN) run as one SQL
+    # statement that builds the response's JSON; False: always through the resolvers.
+    compiled_reads: bool = True
     # Browser origins allowed to call the API cross-origin; empty means CORS stays off.
     cors_origins: tuple[str, ...] = field(default=(), metadata=_parsed_by(_origins))
 

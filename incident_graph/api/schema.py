@@ -20,6 +20,7 @@ from incident_graph.api.checks.types import Assertion
 from incident_graph.api.entity import OtherEntity
 from incident_graph.api.errors import is_internal, log
 from incident_graph.api.extensions import (
+    CompiledReads,
     InputTypeAliases,
     MaxAliasesLimit,
     MaxTokensLimit,
@@ -122,6 +123,8 @@ def _schema(max_tokens: int, max_depth: int, max_aliases: int) -> IncidentSchema
             RefuseNulText,
             partial(ParserCache, maxsize=CACHE_SIZE),
             partial(TextValidationCache, maxsize=CACHE_SIZE),
+            # Last: its on_execute runs after the others' checks (NUL text) have had their say.
+            CompiledReads,
         ],
     )
 

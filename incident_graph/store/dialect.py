@@ -3,7 +3,8 @@
 Code elsewhere asks the dialect (`dialect_for(url)`, or `dialect_of(session)` inside a unit)
 and never tests the database's name itself: engines and their pragmas, how many writer
 transactions may run at once, INSERT ... ON CONFLICT, large IN lists, planning, NOTIFY/LISTEN,
-the migration lock, where the secret key file sits, and full-text search.
+the migration lock, where the secret key file sits, full-text search, and how compiled
+reads build JSON.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import QueryableAttribute
 
+from incident_graph.store.json_sql import JsonSql, PostgresJson, SqliteJson
 from incident_graph.store.search_text import TextSearch
 from incident_graph.store.search_text_postgres import PostgresTextSearch
 from incident_graph.store.search_text_sqlite import SqliteTextSearch
@@ -85,6 +87,8 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     text_search: ClassVar[TextSearch]
+    # How compiled reads build their JSON.
+    json_sql: ClassVar[JsonSql]
     # Why several server processes cannot share the database, or None when they can.
     workers_refusal: ClassVar[str | None]
 
@@ -160,6 +164,7 @@ class Dialect(ABC):
 class SqliteDialect(Dialect):
     name = "sqlite"
     text_search = SqliteTextSearch()
+    json_sql = SqliteJson()
     workers_refusal = (
         "SQLite takes one writer at a time; several server processes would only queue on its "
         "lock. Use PostgreSQL for --workers above 1"
@@ -236,6 +241,7 @@ class SqliteDialect(Dialect):
 class PostgresDialect(Dialect):
     name = "postgresql"
     text_search = PostgresTextSearch()
+    json_sql = PostgresJson()
     workers_refusal = None
 
     def engines(self, url: str, options: EngineOptions) -> Engines:

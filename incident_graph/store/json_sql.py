@@ -1,0 +1,114 @@
+"""How each database builds JSON in SQL: the compiled reads' only dialect differences.
+
+Both build compact JSON with keys in the order given. SQLite's text is already what orjson
+writes, so it passes through untouched; PostgreSQL's `json` text puts spaces (and newlines in
+arrays) between items, so its answer is re-encoded once, in C, to the same bytes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import orjson
+
+
+def literal(value: str) -> str:
+    """A SQL string literal (values are names known when planning, never user input)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+class JsonSql(ABC):
+    @abstractmethod
+    def placeholder(self, position: int) -> str:
+        """The driver's placeholder for the `position`th parameter (1-based)."""
+
+    @abstractmethod
+    def number(self, placeholder: str) -> str:
+        """A bound whole number written into the JSON."""
+
+    @abstractmethod
+    def text(self, value: str) -> str:
+        """A string constant written into the JSON."""
+
+    @abstractmethod
+    def object(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """A JSON object of (key, SQL value) pairs."""
+
+    @abstractmethod
+    def embed(self, expression: str) -> str:
+        """A JSON value computed by a parenthesised subquery or CASE, to be nested inside
+        another as JSON (not as a string)."""
+
+    @abstractmethod
+    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:
+        """The JSON array of `element` over the derived table `rows` (aliased `p`), in the
+        order `order_by`; an empty array when there are no rows. `rows` selects the extra
+        `order_columns` it is ordered by."""
+
+    @abstractmethod
+    def answer(self, expression: str) -> str:
+        """The statement's one value, the whole `data` object, as text."""
+
+    @abstractmethod
+    def canonical(self, raw: str) -> bytes:
+        """The answer as the bytes orjson would write for the same value."""
+
+
+class SqliteJson(JsonSql):
+    def placeholder(self, position: int) -> str:  # noqa: ARG002 - qmark: order is position
+        return "?"
+
+    def number(self, placeholder: str) -> str:
+        return placeholder
+
+    def text(self, value: str) -> str:
+        return literal(value)
+
+    def object(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return "json_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
+
+    def embed(self, expression: str) -> str:
+        # A value from a subquery or CASE loses its JSON subtype and would be quoted as a
+        # string; json() gives it back.
+        return f"json({expression})"
+
+    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:  # noqa: ARG002
+        # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates the ordered,
+        # limited derived table in its order (a LIMIT keeps the subquery from being flattened).
+        return f"json((SELECT json_group_array({element}) FROM ({rows}) AS p))"
+
+    def answer(self, expression: str) -> str:
+        return f"SELECT {expression}"
+
+    def canonical(self, raw: str) -> bytes:
+        return raw.encode()
+
+
+class PostgresJson(JsonSql):
+    def placeholder(self, position: int) -> str:
+        return f"${position}"
+
+    def number(self, placeholder: str) -> str:
+        return f"{placeholder}::bigint"
+
+    def text(self, value: str) -> str:
+        return f"{literal(value)}::text"
+
+    def object(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return "json_build_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
+
+    def embed(self, expression: str) -> str:
+        return expression
+
+    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:  # noqa: ARG002
+        return (
+            f"(SELECT coalesce(json_agg({element} ORDER BY {order_by}), '[]'::json) "
+            f"FROM ({rows}) AS p)"
+        )
+
+    def answer(self, expression: str) -> str:
+        return f"SELECT ({expression})::text"
+
+    def canonical(self, raw: str) -> bytes:
+        return orjson.dumps(orjson.loads(raw))
