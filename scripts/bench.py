@@ -297,6 +297,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     first_error: str | None = None
+    cpu_ms_per_request: float = float("nan")
 
 
 @dataclass
@@ -307,6 +308,10 @@ class Sample:
     errors: int = 0
     seconds: float = 0.0
     first_error: str | None = None
+    # The server process's CPU over the whole stretch (warm-up included) and the requests it
+    # answered meanwhile: CPU per request, which a busy neighbour disturbs far less than req/s.
+    cpu_seconds: float = 0.0
+    completed: int = 0
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -327,7 +332,18 @@ def figures(samples: list[Sample]) -> Figures:
         p50_ms=round(_percentile(latencies, 0.50) * 1000, 2),
         p99_ms=round(_percentile(latencies, 0.99) * 1000, 2),
         first_error=next((s.first_error for s in samples if s.first_error), None),
+        cpu_ms_per_request=round(
+            1000 * sum(s.cpu_seconds for s in samples) / max(sum(s.completed for s in samples), 1),
+            3,
+        ),
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process `pid` (Linux /proc), in seconds."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # Fields 14 and 15 of stat (utime, stime); after the name, the list starts at field 3.
+    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -340,9 +356,17 @@ class Load:
 
 
 async def drive(
-    port: int, token: str, calls: list[Call], load: Load, *, graphql: bool, offset: int = 0
+    port: int,
+    token: str,
+    calls: list[Call],
+    load: Load,
+    *,
+    graphql: bool,
+    offset: int = 0,
+    pid: int | None = None,
 ) -> Sample:
-    """N connections send the calls in turn: `warmup` seconds unmeasured, then `duration`."""
+    """N connections send the calls in turn: `warmup` seconds unmeasured, then `duration`.
+    With `pid`, the server process's CPU time per answered request is recorded too."""
     counter = itertools.count(offset)
     sample = Sample()
     last_end = 0.0
@@ -360,6 +384,7 @@ async def drive(
                 return
             status, body = await send(i % len(calls))
             end = time.perf_counter()
+            sample.completed += 1
             bad = status != 200 or (graphql and b'"errors"' in body)
             # Counted by completion, so requests slower than the window still count.
             if end >= measure_from:
@@ -399,7 +424,10 @@ async def drive(
                 )
 
     grace = max(2.0, load.duration)
+    cpu_before = 0.0 if pid is None else cpu_seconds(pid)
     await asyncio.wait_for(run(), timeout=load.warmup + load.duration + grace + 30)
+    if pid is not None:
+        sample.cpu_seconds = cpu_seconds(pid) - cpu_before
     sample.seconds = max(last_end - measure_from, 0.0)
     return sample
 
@@ -691,11 +719,18 @@ class BackendResult:
     pids: dict[str, int] = field(default_factory=dict)
 
 
-def _fmt_row(label: str, gql: Figures, base: Figures, ratio: float) -> str:
+def _fmt_row(
+    label: str, gql: Figures, base: Figures, ratio: float, cpu_ratio: float | None = None
+) -> str:
     flag = "  ERRORS" if gql.errors or base.errors else ""
+    cpu = (
+        ""
+        if cpu_ratio is None
+        else f" {gql.cpu_ms_per_request:>6.2f}/{base.cpu_ms_per_request:<6.2f} {cpu_ratio:>5.2f}x"
+    )
     return (
         f"  {label:<52} {gql.rps:>9.1f} {base.rps:>9.1f} {ratio:>6.2f}x "
-        f"{gql.p50_ms:>7.1f}/{gql.p99_ms:<7.1f} {base.p50_ms:>7.1f}/{base.p99_ms:<7.1f}{flag}"
+        f"{gql.p50_ms:>7.1f}/{gql.p99_ms:<7.1f} {base.p50_ms:>7.1f}/{base.p99_ms:<7.1f}{cpu}{flag}"
     )
 
 
@@ -728,7 +763,7 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
         )
         print(
             f"  {'workload':<52} {'gql/s':>9} {'base/s':>9} {'ratio':>7} "
-            f"{'gql p50/p99 ms':>15} {'base p50/p99 ms':>15}",
+            f"{'gql p50/p99 ms':>15} {'base p50/p99 ms':>15} {'cpu ms/req':>13} {'cpu':>6}",
             flush=True,
         )
 
@@ -742,7 +777,13 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
                 offset = r * 997  # each round starts elsewhere in the (shared) request list
                 gql_samples.append(
                     await drive(
-                        server.port, token, workload.graphql, per_round, graphql=True, offset=offset
+                        server.port,
+                        token,
+                        workload.graphql,
+                        per_round,
+                        graphql=True,
+                        offset=offset,
+                        pid=server.proc.pid,
                     )
                 )
                 base_samples.append(
@@ -753,18 +794,21 @@ async def run_backend(backend: str, args: argparse.Namespace, load: Load) -> Bac
                         per_round,
                         graphql=False,
                         offset=offset,
+                        pid=baseline.proc.pid,
                     )
                 )
             gql, base = figures(gql_samples), figures(base_samples)
             ratio = round(gql.rps / base.rps, 3) if base.rps else float("nan")
+            cpu_ratio = round(base.cpu_ms_per_request / gql.cpu_ms_per_request, 3)
             result.workloads[workload.key] = {
                 "label": workload.label,
                 "graphql": asdict(gql),
                 "baseline": asdict(base),
                 "ratio": ratio,
+                "cpu_ratio": cpu_ratio,
                 **extra,
             }
-            print(_fmt_row(workload.label, gql, base, ratio), flush=True)
+            print(_fmt_row(workload.label, gql, base, ratio, cpu_ratio), flush=True)
             if args.profile and workload.key in args.profile_workloads:
                 out = Path(args.profile).resolve() / backend
                 out.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,9 @@ AWKWARD = [
 EXAMPLES = 300
 
 
+Answer = tuple[int, str, bytes]
+
+
 @dataclass
 class Pair:
     compiled: Api
@@ -53,16 +56,21 @@ class Pair:
     runner: asyncio.Runner
     incidents: list[str]
 
-    def answers(self, body: dict[str, Any]) -> tuple[tuple[int, bytes], tuple[int, bytes]]:
-        async def both() -> tuple[tuple[int, bytes], tuple[int, bytes]]:
-            headers = self.compiled.headers(Role.VIEWER)
-            one = await self.compiled.http.post("/api/graphql", json=body, headers=headers)
-            two = await self.resolvers.http.post(
-                "/api/graphql", json=body, headers=self.resolvers.headers(Role.VIEWER)
-            )
-            return (one.status_code, one.content), (two.status_code, two.content)
+    def answers(self, body: dict[str, Any]) -> tuple[list[Answer], Answer]:
+        """The compiled app's answers to `body` sent twice (the second time its text is
+        known, and the view answers without strawberry), and the resolvers' answer."""
 
-        return self.runner.run(both())
+        async def post(api: Api) -> Answer:
+            response = await api.http.post(
+                "/api/graphql", json=body, headers=api.headers(Role.VIEWER)
+            )
+            return response.status_code, response.headers["content-type"], response.content
+
+        async def all_of() -> tuple[list[Answer], Answer]:
+            compiled = [await post(self.compiled), await post(self.compiled)]
+            return compiled, await post(self.resolvers)
+
+        return self.runner.run(all_of())
 
 
 async def _seed(api: Api, rng: random.Random) -> list[str]:
@@ -284,7 +292,7 @@ def test_compiled_and_resolver_answers_are_the_same_bytes(settings: Settings) ->
         def same(body: dict[str, Any]) -> None:
             nonlocal compiled_answers
             compiled, resolvers = pair.answers(body)
-            assert compiled == resolvers, body
+            assert compiled == [resolvers, resolvers], body
             compiled_answers += _compiles(body)
 
         same()
@@ -306,3 +314,39 @@ settings_for_runs = settings(
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=list(HealthCheck),
 )
+
+
+PAGE_QUERY = (
+    "query($urn: String!, $state: IncidentState) { dataset(urn: $urn) "
+    "{ incidents(state: $state, start: 0, count: 10) { start count total incidents { urn title } } } }"
+)
+INCIDENT_QUERY = (
+    "query($urn: String!) { incident(urn: $urn) { urn title incidentStatus { state stage "
+    "lastUpdated { time actor } } priority created { time } acknowledged { time actor } } }"
+)
+
+
+def test_known_texts_are_answered_alike_whatever_their_variables(settings: Settings) -> None:
+    """The hot shapes compile; once a text is known, the view's own path answers it, and a
+    request it must not answer (NUL in a variable, a refused argument, a variable of the
+    wrong type, a missing one) still gets the resolvers' exact answer."""
+    with _pair(settings) as pair:
+        incident = pair.incidents[0]
+        bodies: list[dict[str, Any]] = [
+            {"query": PAGE_QUERY, "variables": {"urn": DATASETS[0], "state": "ACTIVE"}},
+            {"query": PAGE_QUERY, "variables": {"urn": DATASETS[1]}},
+            {"query": PAGE_QUERY, "variables": {"urn": "urn:li:dataset:\x00"}},
+            {"query": PAGE_QUERY, "variables": {"urn": DASHBOARD}},
+            {"query": PAGE_QUERY, "variables": {"urn": DATASETS[0], "state": "OPEN"}},
+            {"query": PAGE_QUERY, "variables": {"urn": 7}},
+            {"query": PAGE_QUERY, "variables": {}},
+            {"query": PAGE_QUERY, "variables": {"urn": DATASETS[2]}, "operationName": "Nope"},
+            {"query": INCIDENT_QUERY, "variables": {"urn": incident}},
+            {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:\x00"}},
+            {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:unknown"}},
+        ]
+        for body in (bodies[0], bodies[8]):
+            assert _compiles(body)
+        for body in bodies:
+            compiled, resolvers = pair.answers(body)
+            assert compiled == [resolvers, resolvers], body

@@ -67,12 +67,13 @@ async def authenticate(*, db: Database, secret: str) -> Principal:
     """The principal behind a bearer secret, or InvalidTokenError saying why not."""
     async with db.reading() as session:
         found = await user_store.find_token(session, token_hash=hash_secret(secret))
-    if found is None or not matches(secret, found[0].token_hash):
+    if found is None or not matches(secret, found.token_hash):
         raise InvalidTokenError(Refused(TokenRefusal.UNKNOWN, secret))
-    token, user = found
-    known = KnownToken(id=token.id, name=token.name, user=user.name)
-    if token.revoked_ms is not None:
+    known = KnownToken(id=found.token_id, name=found.token_name, user=found.user_name)
+    if found.revoked_ms is not None:
         raise InvalidTokenError(Refused(TokenRefusal.REVOKED, secret, known))
-    if token.expires_ms is not None and token.expires_ms <= now_ms():
+    if found.expires_ms is not None and found.expires_ms <= now_ms():
         raise InvalidTokenError(Refused(TokenRefusal.EXPIRED, secret, known))
-    return Principal(user_id=user.id, name=user.name, role=user.role, token_id=token.id)
+    return Principal(
+        user_id=found.user_id, name=found.user_name, role=found.role, token_id=found.token_id
+    )

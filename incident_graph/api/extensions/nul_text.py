@@ -31,7 +31,7 @@ class _FindNul(Visitor):
         return None
 
 
-def _nul_error(document: Any, variables: dict[str, Any] | None) -> GraphQLError | None:
+def _nul_error(query: str, document: Any, variables: dict[str, Any] | None) -> GraphQLError | None:
     try:
         refuse_nul("$", variables or {})
     except BadUserInputError as refused:
@@ -41,7 +41,9 @@ def _nul_error(document: Any, variables: dict[str, Any] | None) -> GraphQLError 
             "remove it",
             extensions={"code": BAD_USER_INPUT, "variable": variable},
         )
-    if document is not None:
+    # A string value holds NUL only if the text holds one, raw or escaped (\u0000, \u{0}):
+    # most queries hold neither, and need no walk of their document.
+    if document is not None and (NUL in query or "\\u" in query):
         finder = _FindNul()
         visit(document, finder)
         if finder.found is not None:
@@ -57,7 +59,7 @@ def _nul_error(document: Any, variables: dict[str, Any] | None) -> GraphQLError 
 class RefuseNulText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
-        error = _nul_error(ctx.graphql_document, ctx.variables)
+        error = _nul_error(ctx.query or "", ctx.graphql_document, ctx.variables)
         if error is not None:
             # A result set before execution stands in for it: no resolver runs.
             ctx.result = ExecutionResult(data=None, errors=[error])

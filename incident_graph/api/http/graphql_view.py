@@ -18,6 +18,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
 from incident_graph.api.errors import BAD_USER_INPUT
+from incident_graph.api.extensions.compiled_reads import answer_known
 from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
 from incident_graph.api.http.errors import format_error, graphql_error_body
 from incident_graph.api.http.media import GRAPHQL_RESPONSE, JSON, response_media_type
@@ -59,6 +60,10 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        known = await self._compiled_answer(request)
+        if known is not None:
+            await known(scope, receive, send)
+            return
         try:
             response = await self.run(request)
         except HTTPException as exc:
@@ -70,6 +75,20 @@ class GraphQLView(GraphQL[Context, None]):
                 media_type=_media_type(request),
             )
         await response(scope, receive, send)
+
+    async def _compiled_answer(self, request: Request) -> Response | None:
+        """A hot read answered without strawberry, when its text was compiled and validated
+        before (see api/extensions/compiled_reads.py); None otherwise."""
+        if not self._settings.compiled_reads or request.method != "POST":
+            return None
+        payload = admitted_of(request).payload
+        content_type, _ = parse_content_type(request.headers.get("content-type", ""))
+        if payload is None or "application/json" not in content_type:
+            return None
+        body = await answer_known(self._db, self.schema, payload)
+        if body is None:
+            return None
+        return Response(body, media_type=_media_type(request))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
