@@ -169,6 +169,29 @@ INCIDENT: list[Any] = [
 # Fields the compiler leaves to the resolvers: an operation holding one is answered there.
 UNCOMPILED_INCIDENT = ["assignees { urn }", "timeline { total }", "lead { urn }"]
 PAGE = ["start", "count", "total", "__typename"]
+HEALTH: list[Any] = [
+    "type",
+    "status",
+    "message",
+    "causes",
+    "__typename",
+    (
+        "activeIncidentHealthDetails",
+        [
+            "count",
+            "latestIncidentUrn",
+            "latestIncidentTitle",
+            "lastActivityAt",
+            "activeIncidentUrns",
+            "__typename",
+        ],
+    ),
+    (
+        "upstreamIncidentHealthDetails",
+        ["count", "__typename", ("assets", ["urn", "depth", "incidentUrns", "__typename"])],
+    ),
+    ("assertionHealthDetails", ["total", "failingAssertionUrns", "__typename"]),
+]
 
 
 @st.composite
@@ -269,6 +292,8 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
             good, bad = [DASHBOARD, "urn:li:dashboard:(looker,none)"], [DATASETS[0]]
         written = built.arg(draw, "urn", "String!", built.pick(draw, good, bad))
         fields = [draw(page_field(built)) for _ in range(draw(st.integers(0, 2)))]
+        if draw(st.booleans()):
+            fields.append(f"h{n}: health {{ {draw(selection(HEALTH))} }}")
         fields += draw(st.lists(st.sampled_from(["urn", "type", "__typename"]), unique=True))
         if not fields:
             fields = ["urn"]
@@ -303,7 +328,7 @@ def test_compiled_and_resolver_answers_are_the_same_bytes(settings: Settings) ->
 
 def _compiles(body: dict[str, Any]) -> bool:
     """Whether the compiled path answered `body` (rather than the resolvers)."""
-    compiled = compile_operation(parse(body["query"]), None)
+    compiled = compile_operation(parse(body["query"]), None, lineage_depth=10)
     return compiled is not None and compiled.bind(body.get("variables")) is not None
 
 

@@ -41,14 +41,19 @@ from incident_graph import urns
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.enums import IncidentPriority, IncidentStage, IncidentState
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.health import ActiveIncidents, incident_health, upstream_health
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.compiled import (
+    ActiveUrns,
     AssetRoot,
     Column,
     Const,
     Elapsed,
+    Health,
+    HealthValue,
     IncidentRoot,
     Node,
+    Null,
     Obj,
     OrNull,
     PageFilterShape,
@@ -57,6 +62,7 @@ from incident_graph.store.compiled import (
     Param,
     Plan,
     TypenameOf,
+    UpstreamAssets,
 )
 
 # GraphQL's Int is 32-bit; a variable outside it is refused by graphql-core.
@@ -266,10 +272,13 @@ class Compiled:
         return Plan(tuple(out))
 
 
-def compile_operation(document: DocumentNode, operation_name: str | None) -> Compiled | None:
-    """The operation's compiled form, or None when it goes through the resolvers."""
+def compile_operation(
+    document: DocumentNode, operation_name: str | None, *, lineage_depth: int
+) -> Compiled | None:
+    """The operation's compiled form, or None when it goes through the resolvers.
+    `lineage_depth` is the server's bound on health's upstream walk."""
     try:
-        return _Compiler().operation(document, operation_name)
+        return _Compiler(lineage_depth).operation(document, operation_name)
     except _NotCompiledError:
         return None
 
@@ -402,9 +411,47 @@ def _literal(node: ValueNode) -> Any:
     raise _NotCompiledError
 
 
+_HEALTH_ENTRIES: Final = ("INCIDENTS", "UPSTREAM_INCIDENTS", "ASSERTIONS")
+# Each health entry's own detail object; the other entries answer null for it.
+_DETAILS: Final = {
+    "activeIncidentHealthDetails": (
+        "INCIDENTS",
+        "ActiveIncidentHealthDetails",
+        frozenset(
+            {
+                "count",
+                "latestIncidentUrn",
+                "latestIncidentTitle",
+                "lastActivityAt",
+                "activeIncidentUrns",
+            }
+        ),
+    ),
+    "upstreamIncidentHealthDetails": (
+        "UPSTREAM_INCIDENTS",
+        "UpstreamIncidentHealthDetails",
+        frozenset({"count", "assets"}),
+    ),
+    "assertionHealthDetails": (
+        "ASSERTIONS",
+        "AssertionHealthDetails",
+        frozenset({"total", "failingAssertionUrns"}),
+    ),
+}
+
+
+_UPSTREAM_ASSET: Final[dict[str, Node]] = {
+    "urn": Column("urn"),
+    "depth": Column("depth"),
+    "incidentUrns": ActiveUrns(),
+    "__typename": Const("UpstreamIncidentAsset"),
+}
+
+
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, lineage_depth: int) -> None:
         self.pages = 0
+        self.lineage_depth = lineage_depth
 
     def operation(self, document: DocumentNode, operation_name: str | None) -> Compiled:
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -487,6 +534,8 @@ class _Compiler:
                 fields.append((field_key, TypenameOf("entity_type", _ASSET_TYPENAMES)))
             elif field_name == "incidents":
                 fields.append((field_key, self.page(field_node)))
+            elif field_name == "health" and not field_node.arguments:
+                fields.append((field_key, self.health(field_node.selection_set)))
             else:
                 raise _NotCompiledError
         return _Root(key=key, kind=entity, urn=urn, fields=tuple(fields))
@@ -508,6 +557,69 @@ class _Compiler:
             fields.append(((field_node.alias or field_node.name).value, name))
         item.fields = tuple(fields)
         return item
+
+    def health(self, selection_set: SelectionSetNode | None) -> Health:
+        """The three entries, each with the selected fields (the resolvers' Health objects)."""
+        selected = self.fields(selection_set)
+        incidents, upstream, assertions = (
+            Obj(tuple(self.health_field(entry, node) for node in selected))
+            for entry in _HEALTH_ENTRIES
+        )
+        return Health(incidents, upstream, assertions, self.lineage_depth)
+
+    def health_field(self, entry: str, node: FieldNode) -> tuple[str, Node]:
+        key = (node.alias or node.name).value
+        name = node.name.value
+        if node.arguments or (name in {"type", "status", "message", "causes", "__typename"}) != (
+            node.selection_set is None
+        ):
+            raise _NotCompiledError
+        if name == "type":
+            return key, Const(entry)
+        if name == "__typename":
+            return key, Const("Health")
+        if name == "message":
+            return key, HealthValue(entry, name, self.passing_message(entry))
+        if name in {"status", "causes"}:
+            return key, HealthValue(entry, name)
+        return key, self.health_details(entry, node)
+
+    def health_details(self, entry: str, node: FieldNode) -> Node:
+        """A detail object: built on its own entry, null on the others."""
+        found = _DETAILS.get(node.name.value)
+        if found is None:
+            raise _NotCompiledError
+        owner, typename, known = found
+        fields: list[tuple[str, Node]] = []
+        for sub in self.fields(node.selection_set):
+            sub_key, sub_name = (sub.alias or sub.name).value, sub.name.value
+            if sub_name == "__typename":
+                fields.append((sub_key, Const(typename)))
+            elif sub_name == "assets" and sub_name in known:
+                fields.append((sub_key, UpstreamAssets(Obj(self.upstream_asset(sub)))))
+            elif sub_name in known and sub.selection_set is None and not sub.arguments:
+                fields.append((sub_key, HealthValue(owner, sub_name)))
+            else:
+                raise _NotCompiledError
+        return Obj(tuple(fields)) if entry == owner else Null()
+
+    def upstream_asset(self, node: FieldNode) -> tuple[tuple[str, Node], ...]:
+        out: list[tuple[str, Node]] = []
+        for sub in self.fields(node.selection_set):
+            value = _UPSTREAM_ASSET.get(sub.name.value)
+            if value is None or sub.arguments or sub.selection_set is not None:
+                raise _NotCompiledError
+            out.append(((sub.alias or sub.name).value, value))
+        return tuple(out)
+
+    def passing_message(self, entry: str) -> str:
+        """The entry's message while it passes, worded by the domain (ASSERTIONS: unused,
+        its three messages all carry counts)."""
+        if entry == "INCIDENTS":
+            return incident_health(ActiveIncidents(count=0)).message
+        if entry == "UPSTREAM_INCIDENTS":
+            return upstream_health((), self.lineage_depth).message
+        return ""
 
     def incident(self, selection_set: SelectionSetNode | None) -> tuple[tuple[str, Node], ...]:
         return self.object(selection_set, _INCIDENT)

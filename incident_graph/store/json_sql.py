@@ -7,10 +7,14 @@ arrays) between items, so its answer is re-encoded once, in C, to the same bytes
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import orjson
+
+# The SQLite library the driver runs on orders inside an aggregate (3.44 and later).
+_AGGREGATE_ORDER_BY = sqlite3.sqlite_version_info >= (3, 44, 0)
 
 
 def literal(value: str) -> str:
@@ -36,15 +40,19 @@ class JsonSql(ABC):
         """A JSON object of (key, SQL value) pairs."""
 
     @abstractmethod
+    def list(self, items: Sequence[str]) -> str:
+        """A JSON array of SQL values."""
+
+    @abstractmethod
     def embed(self, expression: str) -> str:
         """A JSON value computed by a parenthesised subquery or CASE, to be nested inside
         another as JSON (not as a string)."""
 
     @abstractmethod
-    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:
-        """The JSON array of `element` over the derived table `rows` (aliased `p`), in the
-        order `order_by`; an empty array when there are no rows. `rows` selects the extra
-        `order_columns` it is ordered by."""
+    def array(self, element: str, rows: str, alias: str, order_by: str) -> str:
+        """The JSON array of `element` over the derived table `rows` (named `alias`), in the
+        order `order_by` (columns `rows` selects, and orders itself by); an empty array when
+        there are no rows."""
 
     @abstractmethod
     def answer(self, expression: str) -> str:
@@ -68,15 +76,23 @@ class SqliteJson(JsonSql):
     def object(self, pairs: Sequence[tuple[str, str]]) -> str:
         return "json_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
 
+    def list(self, items: Sequence[str]) -> str:
+        return "json_array(" + ", ".join(items) + ")"
+
     def embed(self, expression: str) -> str:
         # A value from a subquery or CASE loses its JSON subtype and would be quoted as a
         # string; json() gives it back.
         return f"json({expression})"
 
-    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:  # noqa: ARG002
-        # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates the ordered,
-        # limited derived table in its order (a LIMIT keeps the subquery from being flattened).
-        return f"json((SELECT json_group_array({element}) FROM ({rows}) AS p))"
+    def array(self, element: str, rows: str, alias: str, order_by: str) -> str:
+        if _AGGREGATE_ORDER_BY:
+            return (
+                f"json((SELECT json_group_array({element} ORDER BY {order_by}) "
+                f"FROM ({rows}) AS {alias}))"
+            )
+        # Before 3.44 an aggregate takes no ORDER BY; it aggregates the ordered derived table
+        # in its order (a subquery with ORDER BY under an aggregate is not flattened into it).
+        return f"json((SELECT json_group_array({element}) FROM ({rows}) AS {alias}))"
 
     def answer(self, expression: str) -> str:
         return f"SELECT {expression}"
@@ -98,13 +114,16 @@ class PostgresJson(JsonSql):
     def object(self, pairs: Sequence[tuple[str, str]]) -> str:
         return "json_build_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
 
+    def list(self, items: Sequence[str]) -> str:
+        return "json_build_array(" + ", ".join(items) + ")"
+
     def embed(self, expression: str) -> str:
         return expression
 
-    def array(self, element: str, rows: str, order_by: str, order_columns: str) -> str:  # noqa: ARG002
+    def array(self, element: str, rows: str, alias: str, order_by: str) -> str:
         return (
             f"(SELECT coalesce(json_agg({element} ORDER BY {order_by}), '[]'::json) "
-            f"FROM ({rows}) AS p)"
+            f"FROM ({rows}) AS {alias})"
         )
 
     def answer(self, expression: str) -> str:

@@ -31,9 +31,9 @@ from incident_graph.domain.text import refuse_nul
 from incident_graph.store import Database
 from incident_graph.store.compiled import run_plan
 
-# Distinct (schema, query text, operation name) entries remembered.
+# Distinct (schema, lineage depth, query text, operation name) entries remembered.
 _CACHE_SIZE: Final = 1024
-_Key = tuple[int, str, str | None]
+_Key = tuple[int, int, str, str | None]
 
 
 class _Lru:
@@ -84,10 +84,13 @@ class CompiledReads(SchemaExtension):
             and isinstance(context.request, Request)
             and context.settings.compiled_reads
         ):
-            key = (id(ctx.schema), ctx.query, ctx.operation_name)
+            depth = context.settings.lineage_max_depth
+            key = (id(ctx.schema), depth, ctx.query, ctx.operation_name)
             compiled = _compiled.get(key)
             if compiled is False:
-                compiled = compile_operation(ctx.graphql_document, ctx.operation_name)
+                compiled = compile_operation(
+                    ctx.graphql_document, ctx.operation_name, lineage_depth=depth
+                )
                 _compiled.put(key, compiled)
             if isinstance(compiled, Compiled):
                 data = await _run(context.db, compiled, ctx.variables)
@@ -98,7 +101,9 @@ class CompiledReads(SchemaExtension):
         yield
 
 
-async def answer_known(db: Database, schema: object, payload: Mapping[str, Any]) -> bytes | None:
+async def answer_known(
+    db: Database, schema: object, lineage_depth: int, payload: Mapping[str, Any]
+) -> bytes | None:
     """The whole response body for a request whose text the extension has answered before,
     or None: strawberry runs it (and answers any refusal its own way)."""
     query = payload.get("query")
@@ -110,7 +115,7 @@ async def answer_known(db: Database, schema: object, payload: Mapping[str, Any])
         payload.get("extensions"), dict | None
     ):
         return None
-    compiled = _answered.get((id(schema), query, operation_name))
+    compiled = _answered.get((id(schema), lineage_depth, query, operation_name))
     if not isinstance(compiled, Compiled):
         return None
     try:

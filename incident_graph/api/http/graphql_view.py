@@ -85,7 +85,7 @@ class GraphQLView(GraphQL[Context, None]):
         content_type, _ = parse_content_type(request.headers.get("content-type", ""))
         if payload is None or "application/json" not in content_type:
             return None
-        body = await answer_known(self._db, self.schema, payload)
+        body = await answer_known(self._db, self.schema, self._settings.lineage_max_depth, payload)
         if body is None:
             return None
         return Response(body, media_type=_media_type(request))

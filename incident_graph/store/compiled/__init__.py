@@ -5,12 +5,16 @@ dialect's SQL once, and `run` executes it on a request's read session.
 """
 
 from incident_graph.store.compiled.plan import (
+    ActiveUrns,
     AssetRoot,
     Column,
     Const,
     Elapsed,
+    Health,
+    HealthValue,
     IncidentRoot,
     Node,
+    Null,
     Obj,
     OrNull,
     PageFilterShape,
@@ -19,16 +23,21 @@ from incident_graph.store.compiled.plan import (
     Param,
     Plan,
     TypenameOf,
+    UpstreamAssets,
 )
 from incident_graph.store.compiled.run import run_plan
 
 __all__ = [
+    "ActiveUrns",
     "AssetRoot",
     "Column",
     "Const",
     "Elapsed",
+    "Health",
+    "HealthValue",
     "IncidentRoot",
     "Node",
+    "Null",
     "Obj",
     "OrNull",
     "PageFilterShape",
@@ -37,5 +46,6 @@ __all__ = [
     "Param",
     "Plan",
     "TypenameOf",
+    "UpstreamAssets",
     "run_plan",
 ]

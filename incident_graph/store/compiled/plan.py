@@ -94,7 +94,62 @@ class PageIncidents:
     incident: Obj
 
 
-Node = Column | Const | Param | Elapsed | TypenameOf | Obj | OrNull | PageTotal | PageIncidents
+@dataclass(frozen=True, slots=True)
+class Null:
+    """JSON null (a detail object that belongs to another health entry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HealthValue:
+    """One computed value of an asset's health entry `entry` (INCIDENTS, UPSTREAM_INCIDENTS,
+    ASSERTIONS): its `status`, `message`, `causes`, or a detail such as `count`."""
+
+    entry: str
+    name: str
+    # For `message`: the entry's text while it passes (the domain's own wording).
+    pass_message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamAssets:
+    """The upstream assets with active incidents, nearest first then by URN, each as
+    `element` (whose rows have `urn` and `depth`, and `ActiveUrns`)."""
+
+    element: Obj
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveUrns:
+    """Every active incident URN of the upstream asset in scope, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """An asset's health entries: INCIDENTS, UPSTREAM_INCIDENTS, and ASSERTIONS when the asset
+    has checks; lineage is walked `depth` hops up (the server's setting)."""
+
+    incidents: Obj
+    upstream: Obj
+    assertions: Obj
+    depth: int
+
+
+Node = (
+    Column
+    | Const
+    | Param
+    | Elapsed
+    | TypenameOf
+    | Obj
+    | OrNull
+    | PageTotal
+    | PageIncidents
+    | Null
+    | HealthValue
+    | UpstreamAssets
+    | ActiveUrns
+    | Health
+)
 
 
 @dataclass(frozen=True, slots=True)

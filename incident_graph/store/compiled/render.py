@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from incident_graph.store.compiled.plan import (
+    ActiveUrns,
     AssetRoot,
     Column,
     Const,
     Elapsed,
+    Health,
+    HealthValue,
     IncidentRoot,
     Node,
+    Null,
     Obj,
     OrNull,
     PageFilterShape,
@@ -20,7 +24,9 @@ from incident_graph.store.compiled.plan import (
     Param,
     Plan,
     TypenameOf,
+    UpstreamAssets,
 )
+from incident_graph.store.health import HEALTH_URN_LIMIT
 from incident_graph.store.json_sql import JsonSql, literal
 
 # The asset's incident links, newest first: the order and the index the resolvers' page uses
@@ -35,22 +41,72 @@ class Rendered:
     params: tuple[str, ...]
 
 
+# An asset's active links, and those links with their incidents.
+_ACTIVE_LINKS = "FROM incident_assets AS ia WHERE ia.asset_id = {asset_id} AND ia.state = 'ACTIVE'"
+_ACTIVE = (
+    "FROM incident_assets AS ia JOIN incidents AS i ON i.id = ia.incident_id "
+    "WHERE ia.asset_id = {asset_id} AND ia.state = 'ACTIVE'"
+)
+# The assets upstream of `asset` with active incidents (health's upstream problems), from the
+# `nearest` walk every health statement starts with.
+_PROBLEMS = (
+    "FROM nearest AS n JOIN assets AS x ON x.id = n.asset_id "
+    "WHERE n.root = {asset}.id AND n.depth >= 1 AND x.deleted_ms IS NULL "
+    "AND EXISTS (SELECT 1 FROM incident_assets AS ia WHERE ia.asset_id = x.id "
+    "AND ia.state = 'ACTIVE')"
+)
+_CHECKS = "FROM checks AS c WHERE c.asset_id = {asset}.id"
+
+
 @cache
 def render(plan: Plan, json: JsonSql) -> Rendered:
     """Built once per plan and dialect: rendering costs more than running a small page."""
     builder = _Builder(json)
+    walk = builder.lineage_walk(plan)
     pairs = [(key, builder.root(root)) for key, root in plan.roots]
-    return Rendered(sql=json.answer(json.object(pairs)), params=tuple(builder.params))
+    return Rendered(sql=walk + json.answer(json.object(pairs)), params=tuple(builder.params))
+
+
+def _health_of(root: AssetRoot) -> Health | None:
+    return next((v for _, v in root.value.fields if isinstance(v, Health)), None)
 
 
 @dataclass(slots=True)
 class _Builder:
     json: JsonSql
     params: list[str] = field(default_factory=list)
+    # Derived tables made so far: each gets its own name, so a nested one never shadows the
+    # row its enclosing element reads.
+    tables: int = 0
+
+    def table(self) -> str:
+        self.tables += 1
+        return f"p{self.tables}"
 
     def bind(self, name: str) -> str:
         self.params.append(name)
         return self.json.placeholder(len(self.params))
+
+    def lineage_walk(self, plan: Plan) -> str:
+        """`nearest` (root, asset_id, depth): each health asset's upstream closure, nearest
+        hop per asset, for every root that asks for health (store.lineage.closure's walk)."""
+        asked = [
+            (root, health)
+            for _, root in plan.roots
+            if isinstance(root, AssetRoot) and (health := _health_of(root)) is not None
+        ]
+        if not asked:
+            return ""
+        seeds = ", ".join(self.bind(root.urn_param) for root, _ in asked)
+        depth = asked[0][1].depth
+        return (
+            "WITH RECURSIVE closure(root, asset_id, depth) AS ("
+            f"SELECT id, id, 0 FROM assets WHERE urn IN ({seeds}) "
+            "UNION SELECT c.root, e.upstream_id, c.depth + 1 FROM closure AS c "
+            f"JOIN lineage_edges AS e ON e.downstream_id = c.asset_id WHERE c.depth < {depth:d}), "
+            "nearest AS (SELECT root, asset_id, min(depth) AS depth FROM closure "
+            "GROUP BY root, asset_id) "
+        )
 
     def root(self, root: AssetRoot | IncidentRoot | Const) -> str:
         if isinstance(root, Const):
@@ -90,12 +146,140 @@ class _Builder:
         if isinstance(node, PageTotal):
             conditions = self.conditions(node.prefix, node.shape, row)
             return f"(SELECT count(*) FROM incident_assets AS ia WHERE {conditions})"
-        return self.page(node, row)
+        if isinstance(node, PageIncidents):
+            return self.page(node, row)
+        return self.health_node(node, row)
+
+    def health_node(self, node: Node, row: str) -> str:
+        json = self.json
+        if isinstance(node, Null):
+            return "NULL"
+        if isinstance(node, Health):
+            entries = [self.node(e, row) for e in (node.incidents, node.upstream)]
+            with_checks = json.list([*entries, self.node(node.assertions, row)])
+            has_checks = f"EXISTS (SELECT 1 {_CHECKS.format(asset=row)})"
+            return json.embed(
+                f"(CASE WHEN {has_checks} THEN {with_checks} ELSE {json.list(entries)} END)"
+            )
+        if isinstance(node, UpstreamAssets):
+            rows = (
+                "SELECT x.urn AS urn, n.depth AS depth, x.id AS asset_id "
+                f"{_PROBLEMS.format(asset=row)}"
+            )
+            alias = self.table()
+            return json.array(
+                self.node(node.element, alias),
+                rows + " ORDER BY n.depth, x.urn",
+                alias,
+                order_by=f"{alias}.depth, {alias}.urn",
+            )
+        if isinstance(node, ActiveUrns):
+            return self.urns_newest_first(f"{_ACTIVE.format(asset_id=row + '.asset_id')}")
+        if isinstance(node, HealthValue):
+            return self.health_value(node, row)
+        raise TypeError(f"not a plan node: {node!r}")
+
+    def health_value(self, node: HealthValue, a: str) -> str:  # noqa: PLR0911 - one per value
+        json = self.json
+        if node.entry == "INCIDENTS":
+            active = _ACTIVE.format(asset_id=f"{a}.id")
+            count = f"(SELECT count(*) {_ACTIVE_LINKS.format(asset_id=f'{a}.id')})"
+            failing = f"EXISTS (SELECT 1 {_ACTIVE_LINKS.format(asset_id=f'{a}.id')})"
+            newest = f"{active} ORDER BY {_NEWEST_FIRST}"
+            values = {
+                "count": count,
+                "latestIncidentUrn": f"(SELECT i.urn {newest} LIMIT 1)",
+                "latestIncidentTitle": f"(SELECT i.title {newest} LIMIT 1)",
+                "lastActivityAt": f"(SELECT max(i.updated_ms) {active})",
+            }
+            if node.name in values:
+                return values[node.name]
+            if node.name == "activeIncidentUrns":
+                return self.urns_newest_first(active, limit=HEALTH_URN_LIMIT)
+            return self._verdict(
+                node,
+                failing,
+                fail_message=f"CAST({count} AS TEXT) || ' active incident(s)'",
+                cause="ACTIVE_INCIDENTS",
+            )
+        if node.entry == "UPSTREAM_INCIDENTS":
+            problems = _PROBLEMS.format(asset=a)
+            count = f"(SELECT count(*) {problems})"
+            if node.name == "count":
+                return count
+            return self._verdict(
+                node,
+                f"EXISTS (SELECT 1 {problems})",
+                fail_message=f"CAST({count} AS TEXT) || ' upstream asset(s) have active incidents'",
+                cause="UPSTREAM_ACTIVE_INCIDENTS",
+            )
+        checks = _CHECKS.format(asset=a)
+        total = f"(SELECT count(*) {checks})"
+        failing = f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL')"
+        doubtful = f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR'))"
+        if node.name == "total":
+            return total
+        if node.name == "failingAssertionUrns":
+            alias = self.table()
+            return json.array(
+                f"{alias}.urn",
+                f"SELECT c.urn AS urn, c.name AS name, c.id AS id {checks} "
+                "AND c.latest_status = 'FAIL' ORDER BY c.name, c.id",
+                alias,
+                order_by=f"{alias}.name, {alias}.id",
+            )
+        if node.name == "status":
+            return (
+                f"CASE WHEN {failing} > 0 THEN {json.text('FAIL')} "
+                f"WHEN {doubtful} > 0 THEN {json.text('WARN')} ELSE {json.text('PASS')} END"
+            )
+        if node.name == "causes":
+            return json.embed(
+                f"(CASE WHEN {failing} > 0 THEN {json.list([json.text('FAILING_ASSERTIONS')])} "
+                f"ELSE {json.list([])} END)"
+            )
+        of_total = f"' of ' || CAST({total} AS TEXT)"
+        return (
+            f"CASE WHEN {failing} > 0 THEN CAST({failing} AS TEXT) || {of_total} "
+            "|| ' assertions are failing' "
+            f"WHEN {doubtful} > 0 THEN CAST({doubtful} AS TEXT) || {of_total} "
+            "|| ' assertions warned or could not run' "
+            f"ELSE 'All ' || CAST({total} AS TEXT) || ' assertions are passing' END"
+        )
+
+    def urns_newest_first(self, active: str, limit: int | None = None) -> str:
+        """The URNs of the incidents `active` (a FROM ... WHERE) selects, newest first."""
+        bound = "" if limit is None else f" LIMIT {limit:d}"
+        alias = self.table()
+        return self.json.array(
+            f"{alias}.urn",
+            "SELECT i.urn AS urn, ia.created_ms AS link_created_ms, "
+            f"ia.incident_id AS link_incident_id {active} ORDER BY {_NEWEST_FIRST}{bound}",
+            alias,
+            order_by=f"{alias}.link_created_ms DESC, {alias}.link_incident_id DESC",
+        )
+
+    def _verdict(self, node: HealthValue, failing: str, *, fail_message: str, cause: str) -> str:
+        """An entry's status, message or causes: FAIL while `failing` holds, else PASS."""
+        json = self.json
+        name = node.name
+        if name == "status":
+            return f"CASE WHEN {failing} THEN {json.text('FAIL')} ELSE {json.text('PASS')} END"
+        if name == "message":
+            passing = json.text(node.pass_message)
+            return f"CASE WHEN {failing} THEN {fail_message} ELSE {passing} END"
+        if name == "causes":
+            return json.embed(
+                f"(CASE WHEN {failing} THEN {json.list([json.text(cause)])} "
+                f"ELSE {json.list([])} END)"
+            )
+        raise ValueError(f"no health value {name!r}")
 
     def page(self, node: PageIncidents, row: str) -> str:
         # The element is rendered first so its parameters come before the derived table's,
         # in the order the placeholders appear in the text.
-        element = self.node(node.incident, "p")
+        alias = self.table()
+        element = self.node(node.incident, alias)
         conditions = self.conditions(node.prefix, node.shape, row)
         limit = self.bind(f"{node.prefix}count")
         offset = self.bind(f"{node.prefix}start")
@@ -107,8 +291,8 @@ class _Builder:
         return self.json.array(
             element,
             rows,
-            order_by="p.link_created_ms DESC, p.link_incident_id DESC",
-            order_columns="link_created_ms, link_incident_id",
+            alias,
+            order_by=f"{alias}.link_created_ms DESC, {alias}.link_incident_id DESC",
         )
 
     def conditions(self, prefix: str, shape: PageFilterShape, asset_row: str) -> str:
