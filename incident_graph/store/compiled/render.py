@@ -78,6 +78,8 @@ class _Builder:
     # Derived tables made so far: each gets its own name, so a nested one never shadows the
     # row its enclosing element reads.
     tables: int = 0
+    # The derived table of the health entry being rendered, holding its counts.
+    stats: str = ""
 
     def table(self) -> str:
         self.tables += 1
@@ -155,11 +157,22 @@ class _Builder:
         if isinstance(node, Null):
             return "NULL"
         if isinstance(node, Health):
+            # Each count once per asset, in a one-row derived table the entries read from.
+            self.stats = stats = self.table()
             entries = [self.node(e, row) for e in (node.incidents, node.upstream)]
             with_checks = json.list([*entries, self.node(node.assertions, row)])
-            has_checks = f"EXISTS (SELECT 1 {_CHECKS.format(asset=row)})"
+            checks = _CHECKS.format(asset=row)
+            counts = (
+                f"SELECT (SELECT count(*) {_ACTIVE_LINKS.format(asset_id=f'{row}.id')}) "
+                f"AS own_active, (SELECT count(*) {_PROBLEMS.format(asset=row)}) "
+                f"AS upstream_problems, (SELECT count(*) {checks}) AS checks_total, "
+                f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL') AS checks_failing, "
+                f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR')) "
+                "AS checks_doubtful"
+            )
             return json.embed(
-                f"(CASE WHEN {has_checks} THEN {with_checks} ELSE {json.list(entries)} END)"
+                f"(SELECT CASE WHEN {stats}.checks_total > 0 THEN {with_checks} "
+                f"ELSE {json.list(entries)} END FROM ({counts}) AS {stats})"
             )
         if isinstance(node, UpstreamAssets):
             rows = (
@@ -181,10 +194,11 @@ class _Builder:
 
     def health_value(self, node: HealthValue, a: str) -> str:  # noqa: PLR0911 - one per value
         json = self.json
+        stats = self.stats
         if node.entry == "INCIDENTS":
             active = _ACTIVE.format(asset_id=f"{a}.id")
-            count = f"(SELECT count(*) {_ACTIVE_LINKS.format(asset_id=f'{a}.id')})"
-            failing = f"EXISTS (SELECT 1 {_ACTIVE_LINKS.format(asset_id=f'{a}.id')})"
+            count = f"{stats}.own_active"
+            failing = f"{count} > 0"
             newest = f"{active} ORDER BY {_NEWEST_FIRST}"
             values = {
                 "count": count,
@@ -203,20 +217,19 @@ class _Builder:
                 cause="ACTIVE_INCIDENTS",
             )
         if node.entry == "UPSTREAM_INCIDENTS":
-            problems = _PROBLEMS.format(asset=a)
-            count = f"(SELECT count(*) {problems})"
+            count = f"{stats}.upstream_problems"
             if node.name == "count":
                 return count
             return self._verdict(
                 node,
-                f"EXISTS (SELECT 1 {problems})",
+                f"{count} > 0",
                 fail_message=f"CAST({count} AS TEXT) || ' upstream asset(s) have active incidents'",
                 cause="UPSTREAM_ACTIVE_INCIDENTS",
             )
         checks = _CHECKS.format(asset=a)
-        total = f"(SELECT count(*) {checks})"
-        failing = f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL')"
-        doubtful = f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR'))"
+        total = f"{stats}.checks_total"
+        failing = f"{stats}.checks_failing"
+        doubtful = f"{stats}.checks_doubtful"
         if node.name == "total":
             return total
         if node.name == "failingAssertionUrns":
