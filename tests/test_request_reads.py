@@ -39,13 +39,24 @@ async def _checkouts(api: Api, query: str, variables: dict[str, Any]) -> int:
     return len(seen)
 
 
-async def test_token_check_and_sequential_reads_take_one_connection(api: Api) -> None:
+async def test_token_check_and_sequential_reads_take_one_connection(
+    api_with: Callable[..., AbstractAsyncContextManager[Api]],
+) -> None:
+    # The resolvers' path: compiled reads would answer these in one statement.
+    async with api_with(compiled_reads=False) as api:
+        await api.raise_incident()
+        # The token check, the asset and the page: three reading units, one checkout.
+        query = "query($u: String!) { dataset(urn: $u) { incidents { total incidents { urn } } } }"
+        assert await _checkouts(api, query, {"u": DATASET}) == 1
+        # Two units at once: the second gets its own connection rather than sharing a session.
+        assert await _checkouts(api, PAGE, {"u": DATASET}) == 2
+
+
+async def test_a_compiled_read_shares_the_token_checks_connection(api: Api) -> None:
     await api.raise_incident()
-    # The token check, the asset and the page: three reading units, one checkout.
-    query = "query($u: String!) { dataset(urn: $u) { incidents { total incidents { urn } } } }"
-    assert await _checkouts(api, query, {"u": DATASET}) == 1
-    # Two units at once: the second gets its own connection rather than sharing a session.
-    assert await _checkouts(api, PAGE, {"u": DATASET}) == 2
+    # Twice: the first through strawberry's pipeline, the second straight from the view.
+    for _ in range(2):
+        assert await _checkouts(api, PAGE, {"u": DATASET}) == 1
 
 
 async def test_a_tiny_pool_under_many_concurrent_reads_and_writes_never_stalls(

@@ -65,8 +65,8 @@ class InvalidTokenError(UnauthenticatedError):
 
 async def authenticate(*, db: Database, secret: str) -> Principal:
     """The principal behind a bearer secret, or InvalidTokenError saying why not."""
-    async with db.reading() as session:
-        found = await user_store.find_token(session, token_hash=hash_secret(secret))
+    async with db.reading_connection() as connection:
+        found = await user_store.find_token(connection, token_hash=hash_secret(secret))
     if found is None or not matches(secret, found.token_hash):
         raise InvalidTokenError(Refused(TokenRefusal.UNKNOWN, secret))
     known = KnownToken(id=found.token_id, name=found.token_name, user=found.user_name)

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from incident_graph.config import Settings
@@ -19,20 +19,37 @@ from incident_graph.store.outage import reads_unavailable
 
 @dataclass(slots=True)
 class _RequestReads:
-    """One request's read session, lent to one task's `reading()` units at a time."""
+    """One request's read connection, lent to one task's read units at a time; an ORM session
+    is bound to it only when a unit asks for one (`reading()`), so Core reads (the token
+    check, compiled reads) pay for no session at all."""
 
+    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     has_spare: Callable[[], bool]
+    connection: AsyncConnection | None = None
     session: AsyncSession | None = None
     holder: asyncio.Task[Any] | None = None
     depth: int = 0
     # Tasks spawned by the request may outlive it; after the end they read on their own.
     ended: bool = False
 
+    async def connect(self) -> AsyncConnection:
+        if self.connection is None:
+            self.connection = await self.engine.connect()
+        return self.connection
+
+    async def orm_session(self) -> AsyncSession:
+        if self.session is None:
+            self.session = self.sessions(bind=await self.connect())
+        return self.session
+
     async def close(self) -> None:
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            await connection.close()
 
 
 _request_reads: ContextVar[_RequestReads | None] = ContextVar("request_reads", default=None)
@@ -74,20 +91,37 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def reading_connection(self) -> AsyncIterator[AsyncConnection]:
+        """`reading()` for Core statements: the request's shared connection, no session."""
+        async with reads_unavailable(self.dialect), self._lent() as shared:
+            if shared is None:
+                async with self.read_engine.connect() as connection:
+                    yield connection
+            else:
+                yield await shared.connect()
+
+    @asynccontextmanager
     async def _reading(self) -> AsyncIterator[AsyncSession]:
+        async with self._lent() as shared:
+            if shared is None:
+                async with self.read_sessions() as session:
+                    yield session
+            else:
+                yield await shared.orm_session()
+
+    @asynccontextmanager
+    async def _lent(self) -> AsyncIterator[_RequestReads | None]:
+        """The request's shared reads, held by this task until the unit ends; None when
+        there are none, or another task holds them (the unit then reads on its own)."""
         shared = _request_reads.get()
         task = asyncio.current_task()
         if shared is None or shared.ended or shared.holder not in (None, task):
-            async with self.read_sessions() as session:
-                yield session
+            yield None
             return
-        if shared.session is None:
-            shared.session = shared.sessions()
-        session = shared.session
         shared.holder, shared.depth = task, shared.depth + 1
         failed = False
         try:
-            yield session
+            yield shared
         except BaseException:
             failed = True
             raise
@@ -95,19 +129,20 @@ class Database:
             shared.depth -= 1
             if shared.depth == 0:
                 shared.holder = None
-                # Objects handed out stay usable (detached), and the next unit reads rows
-                # afresh rather than from this unit's identity map.
-                session.expunge_all()
+                if shared.session is not None:
+                    # Objects handed out stay usable (detached), and the next unit reads
+                    # rows afresh rather than from this unit's identity map.
+                    shared.session.expunge_all()
                 # Keep the connection only while the pool has room: a request never holds
                 # an idle connection that another request (or its own other unit) waits for.
-                # A failed unit may leave the session needing a rollback: start afresh.
+                # A failed unit may leave the connection needing a rollback: start afresh.
                 if failed or not shared.has_spare():
                     await shared.close()
 
     @asynccontextmanager
     async def request_reads(self) -> AsyncIterator[None]:
         """Let the `reading()` units of one request share a connection until it ends."""
-        shared = _RequestReads(self.read_sessions, self._read_pool_has_spare)
+        shared = _RequestReads(self.read_engine, self.read_sessions, self._read_pool_has_spare)
         token = _request_reads.set(shared)
         try:
             yield

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from incident_graph.domain.enums import Role
 from incident_graph.store.search import escape_like
@@ -115,8 +115,7 @@ _FIND_TOKEN: Final = (
 )
 
 
-async def find_token(session: AsyncSession, *, token_hash: str) -> TokenOwner | None:
-    connection = await session.connection()
+async def find_token(connection: AsyncConnection, *, token_hash: str) -> TokenOwner | None:
     row = (await connection.execute(_FIND_TOKEN, {"token_hash": token_hash})).one_or_none()
     return None if row is None else TokenOwner(*row)
 

@@ -67,8 +67,8 @@ async def _run(
     plan, values = bound
     # Every authenticated role reads incidents and assets: the gate has admitted the caller,
     # which is the resolvers' own condition for these fields.
-    async with db.reading() as session:
-        return await run_plan(session, plan, values)
+    async with db.reading_connection() as connection:
+        return await run_plan(connection, plan, values)
 
 
 class CompiledReads(SchemaExtension):
