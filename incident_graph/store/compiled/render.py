@@ -47,14 +47,10 @@ _ACTIVE = (
     "FROM incident_assets AS ia JOIN incidents AS i ON i.id = ia.incident_id "
     "WHERE ia.asset_id = {asset_id} AND ia.state = 'ACTIVE'"
 )
-# The assets upstream of `asset` with active incidents (health's upstream problems), from the
-# `nearest` walk every health statement starts with.
-_PROBLEMS = (
-    "FROM nearest AS n JOIN assets AS x ON x.id = n.asset_id "
-    "WHERE n.root = {asset}.id AND n.depth >= 1 AND x.deleted_ms IS NULL "
-    "AND EXISTS (SELECT 1 FROM incident_assets AS ia WHERE ia.asset_id = x.id "
-    "AND ia.state = 'ACTIVE')"
-)
+# The assets upstream of `asset` with active incidents (health's upstream problems), and how
+# many, from the walk every health statement starts with (see `lineage_walk`).
+_PROBLEMS = "FROM problems AS u WHERE u.root = {asset}.id"
+_PROBLEM_COUNT = "coalesce((SELECT pc.n FROM problem_counts AS pc WHERE pc.root = {asset}.id), 0)"
 _CHECKS = "FROM checks AS c WHERE c.asset_id = {asset}.id"
 
 
@@ -107,7 +103,15 @@ class _Builder:
             "UNION SELECT c.root, e.upstream_id, c.depth + 1 FROM closure AS c "
             f"JOIN lineage_edges AS e ON e.downstream_id = c.asset_id WHERE c.depth < {depth:d}), "
             "nearest AS (SELECT root, asset_id, min(depth) AS depth FROM closure "
-            "GROUP BY root, asset_id) "
+            "GROUP BY root, asset_id), "
+            # Materialized once for the statement: read from inside each asset's correlated
+            # subqueries, the walk was otherwise run again per asset (quadratic in assets).
+            "problems AS MATERIALIZED (SELECT n.root AS root, x.id AS asset_id, x.urn AS urn, "
+            "n.depth AS depth FROM nearest AS n JOIN assets AS x ON x.id = n.asset_id "
+            "WHERE n.depth >= 1 AND x.deleted_ms IS NULL AND EXISTS (SELECT 1 "
+            "FROM incident_assets AS ia WHERE ia.asset_id = x.id AND ia.state = 'ACTIVE')), "
+            "problem_counts AS MATERIALIZED (SELECT root, count(*) AS n FROM problems "
+            "GROUP BY root) "
         )
 
     def root(self, root: AssetRoot | IncidentRoot | Const) -> str:
@@ -164,7 +168,7 @@ class _Builder:
             checks = _CHECKS.format(asset=row)
             counts = (
                 f"SELECT (SELECT count(*) {_ACTIVE_LINKS.format(asset_id=f'{row}.id')}) "
-                f"AS own_active, (SELECT count(*) {_PROBLEMS.format(asset=row)}) "
+                f"AS own_active, {_PROBLEM_COUNT.format(asset=row)} "
                 f"AS upstream_problems, (SELECT count(*) {checks}) AS checks_total, "
                 f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL') AS checks_failing, "
                 f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR')) "
@@ -175,14 +179,11 @@ class _Builder:
                 f"ELSE {json.list(entries)} END FROM ({counts}) AS {stats})"
             )
         if isinstance(node, UpstreamAssets):
-            rows = (
-                "SELECT x.urn AS urn, n.depth AS depth, x.id AS asset_id "
-                f"{_PROBLEMS.format(asset=row)}"
-            )
+            rows = f"SELECT u.urn, u.depth, u.asset_id {_PROBLEMS.format(asset=row)}"
             alias = self.table()
             return json.array(
                 self.node(node.element, alias),
-                rows + " ORDER BY n.depth, x.urn",
+                rows + " ORDER BY u.depth, u.urn",
                 alias,
                 order_by=f"{alias}.depth, {alias}.urn",
             )
