@@ -30,6 +30,7 @@ from incident_graph.domain.enums import Role
 
 DATASETS = [f"urn:li:dataset:(urn:li:dataPlatform:snowflake,db.s.t{n},PROD)" for n in range(3)]
 DASHBOARD = "urn:li:dashboard:(looker,sales)"
+UNKNOWN = "urn:li:dataset:(urn:li:dataPlatform:x,unknown,PROD)"
 USERS = ["urn:li:corpuser:ana", "urn:li:corpuser:bo"]
 # Text a JSON writer must escape, or must not: quotes, backslashes, control characters,
 # non-ASCII and astral characters, HTML, a JSON-looking string, and the empty string.
@@ -345,6 +346,18 @@ PAGE_QUERY = (
     "query($urn: String!, $state: IncidentState) { dataset(urn: $urn) "
     "{ incidents(state: $state, start: 0, count: 10) { start count total incidents { urn title } } } }"
 )
+# The benchmark's shape: many assets with one selection, computed as one set.
+HEALTH_FIELDS = (
+    "health { type status message causes activeIncidentHealthDetails { count latestIncidentUrn "
+    "latestIncidentTitle lastActivityAt activeIncidentUrns } upstreamIncidentHealthDetails "
+    "{ count assets { urn depth incidentUrns } } assertionHealthDetails "
+    "{ total failingAssertionUrns } }"
+)
+HEALTH_QUERY = (
+    "query($a: String!, $b: String!, $c: String!, $d: String!, $e: String!) { "
+    + " ".join(f"{v}: dataset(urn: ${v}) {{ urn {HEALTH_FIELDS} }}" for v in "abcde")
+    + " }"
+)
 INCIDENT_QUERY = (
     "query($urn: String!) { incident(urn: $urn) { urn title incidentStatus { state stage "
     "lastUpdated { time actor } } priority created { time } acknowledged { time actor } } }"
@@ -367,10 +380,14 @@ def test_known_texts_are_answered_alike_whatever_their_variables(settings: Setti
             {"query": PAGE_QUERY, "variables": {}},
             {"query": PAGE_QUERY, "variables": {"urn": DATASETS[2]}, "operationName": "Nope"},
             {"query": INCIDENT_QUERY, "variables": {"urn": incident}},
+            {
+                "query": HEALTH_QUERY,
+                "variables": dict(zip("abcde", [*DATASETS, DATASETS[0], UNKNOWN], strict=True)),
+            },
             {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:\x00"}},
             {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:unknown"}},
         ]
-        for body in (bodies[0], bodies[8]):
+        for body in (bodies[0], bodies[8], bodies[9]):
             assert _compiles(body)
         for body in bodies:
             compiled, resolvers = pair.answers(body)

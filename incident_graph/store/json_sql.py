@@ -55,6 +55,11 @@ class JsonSql(ABC):
         there are no rows."""
 
     @abstractmethod
+    def fence(self) -> str:
+        """What ends a derived table so it is computed once, as a table, rather than pulled
+        up into the query that reads it (which copies its subqueries into every reference)."""
+
+    @abstractmethod
     def answer(self, expression: str) -> str:
         """The statement's one value, the whole `data` object, as text."""
 
@@ -94,6 +99,9 @@ class SqliteJson(JsonSql):
         # in its order (a subquery with ORDER BY under an aggregate is not flattened into it).
         return f"json((SELECT json_group_array({element}) FROM ({rows}) AS {alias}))"
 
+    def fence(self) -> str:
+        return ""  # SQLite computes a correlated derived table as a table already
+
     def answer(self, expression: str) -> str:
         return f"SELECT {expression}"
 
@@ -125,6 +133,9 @@ class PostgresJson(JsonSql):
             f"(SELECT coalesce(json_agg({element} ORDER BY {order_by}), '[]'::json) "
             f"FROM ({rows}) AS {alias})"
         )
+
+    def fence(self) -> str:
+        return " OFFSET 0"
 
     def answer(self, expression: str) -> str:
         return f"SELECT ({expression})::text"

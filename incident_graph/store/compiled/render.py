@@ -58,9 +58,10 @@ _CHECKS = "FROM checks AS c WHERE c.asset_id = {asset}.id"
 def render(plan: Plan, json: JsonSql) -> Rendered:
     """Built once per plan and dialect: rendering costs more than running a small page."""
     builder = _Builder(json)
-    walk = builder.lineage_walk(plan)
+    ctes = [*builder.lineage_walk(plan), *builder.shared_values(plan)]
     pairs = [(key, builder.root(root)) for key, root in plan.roots]
-    return Rendered(sql=walk + json.answer(json.object(pairs)), params=tuple(builder.params))
+    with_clause = "WITH RECURSIVE " + ", ".join(ctes) + " " if ctes else ""
+    return Rendered(sql=with_clause + json.answer(json.object(pairs)), params=tuple(builder.params))
 
 
 def _health_of(root: AssetRoot) -> Health | None:
@@ -76,6 +77,8 @@ class _Builder:
     tables: int = 0
     # The derived table of the health entry being rendered, holding its counts.
     stats: str = ""
+    # Asset values that several roots select alike, by the CTE that computes them all.
+    shared: dict[Obj, str] = field(default_factory=dict)
 
     def table(self) -> str:
         self.tables += 1
@@ -85,7 +88,27 @@ class _Builder:
         self.params.append(name)
         return self.json.placeholder(len(self.params))
 
-    def lineage_walk(self, plan: Plan) -> str:
+    def shared_values(self, plan: Plan) -> list[str]:
+        """One CTE per asset selection that several roots make (health of 50 assets, say):
+        the selection is written, planned and run once as a set, not once per root; on
+        PostgreSQL planning fifty copies cost more than running them."""
+        roots: dict[Obj, list[AssetRoot]] = {}
+        for _, root in plan.roots:
+            if isinstance(root, AssetRoot):
+                roots.setdefault(root.value, []).append(root)
+        ctes: list[str] = []
+        for value, alike in roots.items():
+            if len(alike) < 2:
+                continue
+            name = self.shared[value] = f"assets_{len(self.shared) + 1}"
+            seeds = ", ".join(self.bind(root.urn_param) for root in alike)
+            ctes.append(
+                f"{name} AS MATERIALIZED (SELECT a.urn AS urn, {self.node(value, 'a')} AS v "
+                f"FROM assets AS a WHERE a.urn IN ({seeds}))"
+            )
+        return ctes
+
+    def lineage_walk(self, plan: Plan) -> list[str]:
         """`nearest` (root, asset_id, depth): each health asset's upstream closure, nearest
         hop per asset, for every root that asks for health (store.lineage.closure's walk)."""
         asked = [
@@ -94,30 +117,45 @@ class _Builder:
             if isinstance(root, AssetRoot) and (health := _health_of(root)) is not None
         ]
         if not asked:
-            return ""
+            return []
         seeds = ", ".join(self.bind(root.urn_param) for root, _ in asked)
         depth = asked[0][1].depth
-        return (
-            "WITH RECURSIVE closure(root, asset_id, depth) AS ("
-            f"SELECT id, id, 0 FROM assets WHERE urn IN ({seeds}) "
-            "UNION SELECT c.root, e.upstream_id, c.depth + 1 FROM closure AS c "
-            f"JOIN lineage_edges AS e ON e.downstream_id = c.asset_id WHERE c.depth < {depth:d}), "
-            "nearest AS (SELECT root, asset_id, min(depth) AS depth FROM closure "
-            "GROUP BY root, asset_id), "
+        return [
+            (
+                "closure(root, asset_id, depth) AS ("
+                f"SELECT id, id, 0 FROM assets WHERE urn IN ({seeds}) "
+                "UNION SELECT c.root, e.upstream_id, c.depth + 1 FROM closure AS c "
+                "JOIN lineage_edges AS e ON e.downstream_id = c.asset_id "
+                f"WHERE c.depth < {depth:d})"
+            ),
+            (
+                "nearest AS (SELECT root, asset_id, min(depth) AS depth FROM closure "
+                "GROUP BY root, asset_id)"
+            ),
             # Materialized once for the statement: read from inside each asset's correlated
             # subqueries, the walk was otherwise run again per asset (quadratic in assets).
-            "problems AS MATERIALIZED (SELECT n.root AS root, x.id AS asset_id, x.urn AS urn, "
-            "n.depth AS depth FROM nearest AS n JOIN assets AS x ON x.id = n.asset_id "
-            "WHERE n.depth >= 1 AND x.deleted_ms IS NULL AND EXISTS (SELECT 1 "
-            "FROM incident_assets AS ia WHERE ia.asset_id = x.id AND ia.state = 'ACTIVE')), "
-            "problem_counts AS MATERIALIZED (SELECT root, count(*) AS n FROM problems "
-            "GROUP BY root) "
-        )
+            (
+                "problems AS MATERIALIZED (SELECT n.root AS root, x.id AS asset_id, "
+                "x.urn AS urn, n.depth AS depth FROM nearest AS n "
+                "JOIN assets AS x ON x.id = n.asset_id "
+                "WHERE n.depth >= 1 AND x.deleted_ms IS NULL AND EXISTS (SELECT 1 "
+                "FROM incident_assets AS ia WHERE ia.asset_id = x.id AND ia.state = 'ACTIVE'))"
+            ),
+            (
+                "problem_counts AS MATERIALIZED (SELECT root, count(*) AS n FROM problems "
+                "GROUP BY root)"
+            ),
+        ]
 
     def root(self, root: AssetRoot | IncidentRoot | Const) -> str:
         if isinstance(root, Const):
             return self.json.text(root.value)
         if isinstance(root, AssetRoot):
+            shared = self.shared.get(root.value)
+            if shared is not None:
+                return self.json.embed(
+                    f"(SELECT g.v FROM {shared} AS g WHERE g.urn = {self.bind(root.urn_param)})"
+                )
             value = self.node(root.value, "a")
             return self.json.embed(
                 f"(SELECT {value} FROM assets AS a WHERE a.urn = {self.bind(root.urn_param)})"
@@ -172,7 +210,7 @@ class _Builder:
                 f"AS upstream_problems, (SELECT count(*) {checks}) AS checks_total, "
                 f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL') AS checks_failing, "
                 f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR')) "
-                "AS checks_doubtful"
+                f"AS checks_doubtful{json.fence()}"
             )
             return json.embed(
                 f"(SELECT CASE WHEN {stats}.checks_total > 0 THEN {with_checks} "
