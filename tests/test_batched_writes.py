@@ -316,6 +316,31 @@ async def test_refused_units_cost_only_themselves(api: Api) -> None:
     ]
 
 
+async def test_a_demotion_between_raises_of_a_group_decides_the_later_ones(api: Api) -> None:
+    """The stored role is read once per segment of batched units; a role change (a unit of
+    its own) ends the segment, so the raises after it read the new role."""
+    member = await member_token(api)
+    await api.gql(
+        "mutation($i: PrivilegeGrantInput!) { grantPrivilege(input: $i) { id } }",
+        {"i": {"granteeUrn": MEMBER, "scope": "ASSET", "resource": asset("m")}},
+        role=Role.ADMIN,
+    )
+    mine = {"i": {"type": "OPERATIONAL", "resourceUrn": asset("m"), "title": "mine"}}
+    demote = f'mutation {{ setUserRole(urn: "{MEMBER}", role: VIEWER) }}'
+    answers, _ = await group(
+        api,
+        [
+            (RAISE, mine, member),
+            (RAISE, mine, member),
+            (demote, {}, api.tokens[Role.ADMIN]),
+            (RAISE, mine, member),
+            (RAISE, mine, member),
+        ],
+    )
+    assert [code(a) for a in answers] == [None, None, None, "FORBIDDEN", "FORBIDDEN"], answers
+    assert (await api.asset_incidents(asset("m")))["total"] == 2
+
+
 REFUSED_TITLE = "refused by the database"
 
 

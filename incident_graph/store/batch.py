@@ -112,6 +112,8 @@ class PendingWrites:
     _subscribers: list[Row] = field(default_factory=list)
     _events: list[Row] = field(default_factory=list)
     _outbox: list[Row] = field(default_factory=list)
+    # Stored roles by user id, as the segment's first unit to check one read it.
+    roles: dict[int, str | None] = field(default_factory=dict)
 
     def _lists(self) -> tuple[list[Any], ...]:
         return (
