@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 import pytest
@@ -341,63 +341,61 @@ async def test_a_demotion_between_raises_of_a_group_decides_the_later_ones(api: 
     assert (await api.asset_incidents(asset("m")))["total"] == 2
 
 
-REFUSED_TITLE = "refused by the database"
+REFUSED = "refused by the database"
 
 
-async def _refusing_trigger(api: Api, backend: str, *, create: bool) -> None:
-    """A trigger that refuses one title, as a constraint no check of ours knows of would."""
+@asynccontextmanager
+async def refused_by_the_database(api: Api, backend: str, column: str) -> AsyncIterator[None]:
+    """Triggers that refuse an incident row whose `column` is REFUSED (inserted or updated),
+    as a constraint no check of ours knows of would."""
     assert api.app is not None
     if backend == "sqlite":
-        sql = (
-            [
-                (
-                    "CREATE TRIGGER refuse_title BEFORE INSERT ON incidents "
-                    f"WHEN NEW.title = '{REFUSED_TITLE}' "
-                    f"BEGIN SELECT RAISE(ABORT, '{REFUSED_TITLE}'); END"
-                )
-            ]
-            if create
-            else ["DROP TRIGGER refuse_title"]
-        )
+        create = [
+            f"CREATE TRIGGER refuse_{op} BEFORE {op} ON incidents WHEN NEW.{column} = '{REFUSED}' "
+            f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
+            for op in ("INSERT", "UPDATE")
+        ]
+        drop = ["DROP TRIGGER refuse_INSERT", "DROP TRIGGER refuse_UPDATE"]
     else:
-        sql = (
-            [
-                (
-                    "CREATE FUNCTION refuse_title() RETURNS trigger AS $$ BEGIN "
-                    f"IF NEW.title = '{REFUSED_TITLE}' THEN RAISE EXCEPTION '{REFUSED_TITLE}' "
-                    "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-                ),
-                (
-                    "CREATE TRIGGER refuse_title BEFORE INSERT ON incidents "
-                    "FOR EACH ROW EXECUTE FUNCTION refuse_title()"
-                ),
-            ]
-            if create
-            else ["DROP TRIGGER refuse_title ON incidents", "DROP FUNCTION refuse_title()"]
-        )
-    async with api.app.state.db.write_engine.begin() as connection:
-        for statement in sql:
+        create = [
+            (
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.{column} = '{REFUSED}' THEN RAISE EXCEPTION '{REFUSED}' "
+                "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            ),
+            (
+                "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON incidents "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            ),
+        ]
+        drop = ["DROP TRIGGER refuse ON incidents", "DROP FUNCTION refuse()"]
+    engine = api.app.state.db.write_engine
+    async with engine.begin() as connection:
+        for statement in create:
             await connection.execute(text(statement))
+    try:
+        yield
+    finally:
+        # PostgreSQL test databases are emptied and reused: the triggers must not outlive us.
+        async with engine.begin() as connection:
+            for statement in drop:
+                await connection.execute(text(statement))
 
 
 async def test_a_batch_the_database_refuses_falls_back_to_one_by_one(
     api: Api, backend: str
 ) -> None:
-    await _refusing_trigger(api, backend, create=True)
-    try:
+    async with refused_by_the_database(api, backend, "title"):
         alone = await api.error(
-            RAISE,
-            {"i": {"type": "OPERATIONAL", "title": REFUSED_TITLE, "resourceUrn": asset("f0")}},
+            RAISE, {"i": {"type": "OPERATIONAL", "title": REFUSED, "resourceUrn": asset("f0")}}
         )
         calls = [
             raise_call(api, title="before", resourceUrn=asset("f1")),
-            raise_call(api, title=REFUSED_TITLE, resourceUrn=asset("f2")),
+            raise_call(api, title=REFUSED, resourceUrn=asset("f2")),
             raise_call(api, title="after", resourceUrn=asset("f1")),
             raise_call(api, title="last", resourceUrn=asset("f3")),
         ]
         answers, seen = await group(api, calls)
-    finally:
-        await _refusing_trigger(api, backend, create=False)
 
     # The refused raise gets the answer it gets alone; the others commit.
     assert answers[1]["errors"][0]["message"] == alone["message"]
@@ -546,3 +544,32 @@ async def test_a_batch_writes_what_units_run_one_at_a_time_write(settings: Setti
             for query, variables in step:
                 await api.gql(query, variables)
         assert await _written(api, "batched") == await _written(api, "single")
+
+
+async def test_status_changes_the_database_refuses_fall_back_to_one_by_one(
+    api: Api, backend: str
+) -> None:
+    urns = [await api.raise_incident(resourceUrn=asset(f"u{i % 2}")) for i in range(5)]
+    async with refused_by_the_database(api, backend, "status_message"):
+        alone = await api.error(
+            STATUS, {"u": urns[4], "s": {"state": "RESOLVED", "message": REFUSED}}
+        )
+        calls = [
+            status_call(api, urns[0], state="RESOLVED", message="fixed"),
+            status_call(api, urns[1], state="RESOLVED", message=REFUSED),
+            status_call(api, urns[2], state="RESOLVED", message="fixed"),
+            status_call(api, urns[3], state="ACTIVE", stage="INVESTIGATION"),
+        ]
+        answers, seen = await group(api, calls)
+
+    assert answers[1]["errors"][0]["message"] == alone["message"]
+    assert code(answers[1]) == alone["extensions"]["code"] == "CONFLICT"
+    assert [answers[i] for i in (0, 2, 3)] == [{"data": {"updateIncidentStatus": "true"}}] * 3
+    states = [(await api.incident(u))["incidentStatus"]["state"] for u in urns]
+    assert states == ["RESOLVED", "ACTIVE", "RESOLVED", "ACTIVE", "ACTIVE"]
+    assert (await api.incident(urns[1]))["version"] == 1
+    # Tried as one batch, then each unit in its own SAVEPOINT.
+    assert counts(seen)["incident updates"] == 1 + 4
+    counted = await active_counts(api)
+    # u0: incidents 0 and 2 resolved, 4 active; u1: 1 (refused) and 3 still active.
+    assert (counted[asset("u0")], counted[asset("u1")]) == ((1, 1), (2, 2))
