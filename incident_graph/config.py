@@ -159,8 +159,10 @@ class Settings:
     sqlite_busy_timeout_ms: int = field(default=30_000, metadata=_at_least(0))
     # Units of work the group-commit writer may put in one transaction.
     write_batch_max: int = field(default=64, metadata=_at_least(1))
-    # Writer tasks on PostgreSQL, each grouping its own transactions (SQLite has one).
-    write_concurrency: int = field(default=8, metadata=_at_least(1))
+    # Writer tasks on PostgreSQL, each grouping its own transactions (SQLite has one). Two:
+    # since a group's statements are batched, fewer and larger groups beat more parallel
+    # transactions (raise at 16 clients: 2 tasks 313-334 req/s, 4: 261-287, 8: 251).
+    write_concurrency: int = field(default=2, metadata=_at_least(1))
     log_level: str = field(default="info", metadata=_parsed_by(lambda env, n: env[n].lower()))
     public_url: str | None = None
     # Soda's rule: resolving needs a note saying what was done.

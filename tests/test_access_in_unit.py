@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
 import pytest
-from helpers import Api
-from sqlalchemy.ext.asyncio import AsyncSession
+from helpers import Api, until, writer_held
 
 from incident_graph.domain.enums import Role
 from incident_graph.store import Writer
@@ -60,37 +59,6 @@ async def member_token(api: Api, *, granted: bool) -> str:
     if granted:
         await api.gql(GRANT, {"i": ON_ASSET}, role=Role.ADMIN)
     return str(made["createAccessToken"]["accessToken"])
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    """Wait for a state the test itself brings about (not for time to pass)."""
-    for _ in range(6_000):  # 30 s: requests can be slow on a loaded machine
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
-
-
-@asynccontextmanager
-async def writer_held(writer: Writer) -> AsyncIterator[Callable[[], None]]:
-    """Occupy every writer task with a unit that waits; yields the function that lets go."""
-    release = asyncio.Event()
-    held: list[asyncio.Task[None]] = []
-    for _ in range(writer.concurrency):
-        started = asyncio.Event()
-
-        async def wait(_: AsyncSession, started: asyncio.Event = started) -> None:
-            started.set()
-            await release.wait()
-
-        held.append(asyncio.create_task(writer.run(wait)))
-        # Each waits in its own task: the next one queued goes to an idle writer task.
-        await asyncio.wait_for(started.wait(), 30)
-    try:
-        yield release.set
-    finally:
-        release.set()
-        await asyncio.gather(*held)
 
 
 async def in_order(

@@ -10,7 +10,7 @@ committed before the unit is seen, and none can land between check and write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -148,11 +148,13 @@ class IncidentAccess:
         )
 
 
-async def run_checked(writer: Writer, unit: Unit[T]) -> T:
+async def run_checked(
+    writer: Writer, unit: Unit[T], *, batch_keys: Collection[str] | None = None
+) -> T:
     """Run a unit that checks access; a refusal rolled the unit back, so audit it in a unit of
-    its own before the caller sees FORBIDDEN."""
+    its own before the caller sees FORBIDDEN. `batch_keys` as for `Writer.run`."""
     try:
-        return await writer.run(unit)
+        return await writer.run(unit, batch_keys=batch_keys)
     except AccessDeniedError as refusal:
         await record_refusal(
             writer=writer,

@@ -31,8 +31,8 @@ async def record(
     actor: str,
     now_ms: int,
     extra: EventExtra | None = None,
-) -> int:
-    """Write one outbox event with the incident as the unit now holds it; returns its id."""
+) -> None:
+    """Write one outbox event with the incident as the unit now holds it."""
     row = incident.row
     snapshot = IncidentSnapshot(
         urn=row.urn,
@@ -56,11 +56,10 @@ async def record(
         assets=list(await incident.assets(session)),
         extra=extra or {},
     )
-    event_id = await notification_store.insert_event(
+    await notification_store.insert_event(
         session, kind=kind, incident_id=row.id, payload=payload, now_ms=now_ms
     )
     after_commit(session, EVENT_COMMITTED)
-    return event_id
 
 
 __all__ = ["EVENT_COMMITTED", "record"]

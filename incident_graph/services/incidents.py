@@ -167,7 +167,7 @@ async def raise_incident(
             existing = await incident_store.get_incident(session, urn=spec.urn)
             if existing is not None:
                 return _same_raise(existing, spec)
-        results = await check_store.get_results(session, ids=result_ids)
+        results = await check_store.get_results(session, ids=result_ids) if result_ids else []
         if len(results) != len(set(result_ids)):
             missing = sorted(set(result_ids) - {r.id for r in results})
             raise NotFoundError(
@@ -190,7 +190,15 @@ async def raise_incident(
             return _same_raise(existing, spec)
         return spec.urn
 
-    return await run_checked(writer, unit)
+    # Linking check results reads back what it links: such a raise is not batched.
+    keys = None if result_ids else incident_keys(spec.urn)
+    return await run_checked(writer, unit, batch_keys=keys)
+
+
+def incident_keys(urn: str) -> frozenset[str]:
+    """A batched write's keys (see `Writer.run`): a raise or status change reads and writes
+    only its own incident, so units about other incidents can share its statements."""
+    return frozenset({urn})
 
 
 def _same_raise(existing: Incident, spec: RaiseSpec) -> str:
@@ -262,7 +270,7 @@ async def update_incident_status(
             require_note=require_note,
         )
 
-    await run_checked(writer, unit)
+    await run_checked(writer, unit, batch_keys=incident_keys(urn))
 
 
 def _set_lead(change: IncidentChange) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import AssetRef
+from incident_graph.store.batch import planning
 from incident_graph.store.dialect import Dialect, dialect_of
 from incident_graph.store.tables import Asset, core_table
 from incident_graph.urns import AssetUrn
@@ -53,6 +54,18 @@ async def ensure_known(
         }
         for a in ordered
     ]
+    pending = planning(session)
+    if pending is not None:
+        # Registered (and their ids read) when the segment is applied, with its other raises'
+        # assets: one INSERT and one SELECT for all of them.
+        planned = (
+            pending.asset(
+                row,
+                AssetRef(urn=a.urn, name=a.name, platform=a.platform, type=a.entity_type),
+            )
+            for a, row in zip(ordered, rows, strict=True)
+        )
+        return {p.row["urn"]: KnownAsset(p.provisional_id, p.ref) for p in planned}
     dialect = dialect_of(session)
     await session.execute(dialect.insert_ignore(ASSETS), rows)
     found = await session.execute(_asset_refs(dialect), {"urns": [a.urn for a in ordered]})

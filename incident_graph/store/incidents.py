@@ -25,6 +25,7 @@ from incident_graph.domain.enums import EventKind, IncidentPriority, IncidentSta
 from incident_graph.domain.events import AssetRef
 from incident_graph.domain.incidents import RaiseSpec
 from incident_graph.store.assets import REF_COLUMNS, KnownAsset
+from incident_graph.store.batch import PendingWrites, planning
 from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Asset,
@@ -79,6 +80,7 @@ class HeldIncident:
     row: Incident
     _assets: list[AssetRef] | None = None
     _assignees: list[str] | None = None
+    _asset_ids: list[int] | None = None
 
     @property
     def id(self) -> int:
@@ -91,12 +93,21 @@ class HeldIncident:
     async def assets(self, session: AsyncSession) -> list[AssetRef]:
         """The assets the incident names, in order."""
         if self._assets is None:
-            rows = await session.execute(_ASSET_REFS, {"incident_id": self.row.id})
-            self._assets = [
-                AssetRef(urn=urn, name=name, platform=platform, type=kind)
-                for urn, name, platform, kind in rows
-            ]
+            self._asset_ids, self._assets = await self._read_assets(session)
         return self._assets
+
+    async def asset_ids(self, session: AsyncSession) -> list[int]:
+        """The ids of the assets the incident names, in order (read with `assets`)."""
+        if self._asset_ids is None:
+            self._asset_ids, self._assets = await self._read_assets(session)
+        return self._asset_ids
+
+    async def _read_assets(self, session: AsyncSession) -> tuple[list[int], list[AssetRef]]:
+        rows = list(await session.execute(_ASSET_REFS, {"incident_id": self.row.id}))
+        return [asset_id for asset_id, *_ in rows], [
+            AssetRef(urn=urn, name=name, platform=platform, type=kind)
+            for _, urn, name, platform, kind in rows
+        ]
 
     async def assignees(self, session: AsyncSession) -> list[str]:
         if self._assignees is None:
@@ -105,7 +116,7 @@ class HeldIncident:
 
 
 _ASSET_REFS: Final = (
-    select(*REF_COLUMNS)
+    select(Asset.id, *REF_COLUMNS)
     .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
     .where(IncidentAsset.incident_id == bindparam("incident_id"))
     .order_by(IncidentAsset.position)
@@ -149,12 +160,19 @@ async def insert_incident(
         "updated_ms": now_ms,
         "version": 1,
     }
-    # The row as parameters, not as VALUES: a statement with literal VALUES is compiled anew on
-    # every call (SQLAlchemy caches no multi-row VALUES insert).
-    stmt = dialect_of(session).insert_ignore(INCIDENTS).returning(INCIDENTS.c.id)
-    incident_id = (await session.execute(stmt, columns)).scalar_one_or_none()
-    if incident_id is None:
-        return None
+    pending = planning(session)
+    if pending is not None:
+        # Inserted with the segment's others; a URN taken meanwhile is found then (the
+        # writer falls back to running the units one by one, and this one returns None).
+        incident_id = pending.insert_incident(columns)
+    else:
+        # The row as parameters, not as VALUES: a statement with literal VALUES is compiled
+        # anew on every call (SQLAlchemy caches no multi-row VALUES insert).
+        stmt = dialect_of(session).insert_ignore(INCIDENTS).returning(INCIDENTS.c.id)
+        found = (await session.execute(stmt, columns)).scalar_one_or_none()
+        if found is None:
+            return None
+        incident_id = found
     await _link_assets(
         session,
         incident_id=incident_id,
@@ -177,6 +195,7 @@ async def insert_incident(
         Incident(id=incident_id, **columns),
         _assets=[a.ref for a in assets],
         _assignees=list(spec.assignees),
+        _asset_ids=[a.id for a in assets],
     )
 
 
@@ -192,8 +211,13 @@ _COUNT_ACTIVE = (
 
 async def _count_active(session: AsyncSession, *, asset_ids: Sequence[int], delta: int) -> None:
     """Move the assets' active-incident counters; called wherever links or states change."""
-    if asset_ids and delta:
-        await session.execute(_COUNT_ACTIVE, {"ids": sorted(asset_ids), "delta": delta})
+    if not asset_ids or not delta:
+        return
+    pending = planning(session)
+    if pending is not None:
+        pending.count_active(asset_ids, delta)
+        return
+    await session.execute(_COUNT_ACTIVE, {"ids": sorted(asset_ids), "delta": delta})
 
 
 async def _link_assets(
@@ -206,37 +230,50 @@ async def _link_assets(
 ) -> None:
     if state is IncidentState.ACTIVE:
         await _count_active(session, asset_ids=asset_ids, delta=1)
-    await session.execute(
-        INCIDENT_ASSETS.insert(),
-        [
-            {
-                "incident_id": incident_id,
-                "asset_id": asset_id,
-                "position": pos,
-                "state": state,
-                "created_ms": created_ms,
-            }
-            for pos, asset_id in enumerate(asset_ids)
-        ],
-    )
+    rows = [
+        {
+            "incident_id": incident_id,
+            "asset_id": asset_id,
+            "position": pos,
+            "state": state,
+            "created_ms": created_ms,
+        }
+        for pos, asset_id in enumerate(asset_ids)
+    ]
+    pending = planning(session)
+    if pending is not None:
+        pending.link_assets(rows)
+        return
+    await session.execute(INCIDENT_ASSETS.insert(), rows)
 
 
 async def _set_assignees(
     session: AsyncSession, *, incident_id: int, assignees: Sequence[str], replace: bool = True
 ) -> None:
     """Set the assignee list; replace=False for a new incident, which has none to delete."""
+    pending = planning(session)
     if replace:
+        _not_planned(pending, "replacing assignees")
         await session.execute(
             delete(IncidentAssignee).where(IncidentAssignee.incident_id == incident_id)
         )
-    if assignees:
-        await session.execute(
-            dialect_of(session).insert_ignore(IncidentAssignee),
-            [
-                {"incident_id": incident_id, "assignee_urn": urn, "position": pos}
-                for pos, urn in enumerate(assignees)
-            ],
-        )
+    if not assignees:
+        return
+    rows = [
+        {"incident_id": incident_id, "assignee_urn": urn, "position": pos}
+        for pos, urn in enumerate(assignees)
+    ]
+    if pending is not None:
+        pending.add_assignees(rows)
+        return
+    await session.execute(dialect_of(session).insert_ignore(IncidentAssignee), rows)
+
+
+def _not_planned(pending: PendingWrites | None, what: str) -> None:
+    """Writes that read what they replace are not batched: no batchable unit makes them."""
+    if pending is not None:
+        msg = f"{what} cannot be planned for a batch; run the unit without batch keys"
+        raise RuntimeError(msg)
 
 
 async def add_event(
@@ -248,16 +285,19 @@ async def add_event(
     now_ms: int,
     payload: TimelinePayload,
 ) -> None:
-    await session.execute(
-        INCIDENT_EVENTS.insert().values(
-            incident_id=incident_id,
-            kind=kind,
-            actor=actor,
-            time_ms=now_ms,
-            payload=payload,
-            moved_to=moved_to(payload),
-        )
-    )
+    row = {
+        "incident_id": incident_id,
+        "kind": kind,
+        "actor": actor,
+        "time_ms": now_ms,
+        "payload": payload,
+        "moved_to": moved_to(payload),
+    }
+    pending = planning(session)
+    if pending is not None:
+        pending.add_event(row)
+        return
+    await session.execute(INCIDENT_EVENTS.insert(), row)
 
 
 async def apply_change(
@@ -277,6 +317,9 @@ async def apply_change(
     row = incident.row
     current = fields_of(row)
     old, new = timeline_entry(current, change)
+    pending = planning(session)
+    if assets is not None:
+        _not_planned(pending, "replacing an incident's assets")
     if assignees is not None:
         old["assignees"] = list(await incident.assignees(session))
         new["assignees"] = list(assignees)
@@ -299,17 +342,27 @@ async def apply_change(
             session, incident_id=row.id, asset_ids=new_ids, state=state, created_ms=row.created_ms
         )
         incident._assets = [a.ref for a in assets]  # noqa: SLF001
+        incident._asset_ids = new_ids  # noqa: SLF001
     elif state is not current.state:
-        moved = await session.scalars(
-            update(IncidentAsset)
-            .where(IncidentAsset.incident_id == row.id)
-            .values(state=state)
-            .returning(IncidentAsset.asset_id)
-        )
         delta = 1 if state is IncidentState.ACTIVE else -1
-        await _count_active(session, asset_ids=list(moved), delta=delta)
+        if pending is not None:
+            pending.move_links(incident_id=row.id, state=state)
+            moved = await incident.asset_ids(session)
+        else:
+            moved = list(
+                await session.scalars(
+                    update(IncidentAsset)
+                    .where(IncidentAsset.incident_id == row.id)
+                    .values(state=state)
+                    .returning(IncidentAsset.asset_id)
+                )
+            )
+        await _count_active(session, asset_ids=moved, delta=delta)
     values = change.values() | {"updated_ms": now_ms, "version": row.version + 1}
-    await session.execute(update(INCIDENTS).where(INCIDENTS.c.id == row.id).values(values))
+    if pending is not None:
+        pending.update_incident(row.id, values, row)
+    else:
+        await session.execute(update(INCIDENTS).where(INCIDENTS.c.id == row.id).values(values))
     # The held row is what the unit now knows of the incident (the outbox reads it); set as
     # loaded values, so the session has nothing to flush.
     for name, value in values.items():

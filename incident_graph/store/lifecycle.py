@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.enums import IncidentState, SubscriptionReason
+from incident_graph.store.batch import planning
 from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Incident,
@@ -34,6 +35,10 @@ async def subscribe(
         {"incident_id": incident_id, "user_urn": u, "reason": reason, "created_ms": now_ms}
         for u in sorted(set(users))
     ]
+    pending = planning(session)
+    if pending is not None:
+        pending.subscribe(rows)
+        return
     await session.execute(dialect_of(session).insert_ignore(IncidentSubscriber), rows)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import EventPayload, Notification
@@ -18,6 +18,7 @@ from incident_graph.domain.notifications import (
     NotifyKind,
     PolicySpec,
 )
+from incident_graph.store.batch import planning
 from incident_graph.store.dialect import dialect_of
 from incident_graph.store.tables import (
     Asset,
@@ -37,27 +38,24 @@ RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 # Built once, on the Core table: every incident change writes one (an ORM-enabled INSERT
 # built per call showed in the profile of a status change).
 _EVENTS = core_table(NotificationEvent)
-_INSERT_EVENT = (
-    _EVENTS.insert()
-    .values(
-        kind=bindparam("kind"),
-        incident_id=bindparam("incident_id"),
-        payload=bindparam("payload", type_=_EVENTS.c.payload.type),
-        created_ms=bindparam("created_ms"),
-        dispatched=False,
-    )
-    .returning(_EVENTS.c.id)
-)
+_INSERT_EVENT = _EVENTS.insert()
 
 
 async def insert_event(
     session: AsyncSession, *, kind: NotifyKind, incident_id: int, payload: EventPayload, now_ms: int
-) -> int:
-    result = await session.execute(
-        _INSERT_EVENT,
-        {"kind": kind, "incident_id": incident_id, "payload": payload, "created_ms": now_ms},
-    )
-    return int(result.scalar_one())
+) -> None:
+    row = {
+        "kind": kind,
+        "incident_id": incident_id,
+        "payload": payload,
+        "created_ms": now_ms,
+        "dispatched": False,
+    }
+    pending = planning(session)
+    if pending is not None:
+        pending.add_outbox_event(row)
+        return
+    await session.execute(_INSERT_EVENT, row)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from incident_graph.domain.enums import Role
+from incident_graph.store.batch import planning
 from incident_graph.store.search import escape_like
 from incident_graph.store.tables import AccessToken, User, core_table
 
@@ -27,8 +28,16 @@ _ROLE_OF = select(User.role).where(User.id == bindparam("user_id"))
 
 async def role_of(session: AsyncSession, *, user_id: int) -> str | None:
     """The user's role as stored now (in the caller's transaction); None for no such user."""
+    pending = planning(session)
+    if pending is not None and user_id in pending.roles:
+        # Read by an earlier unit of the segment, in this transaction: nothing batched writes
+        # users, and a unit that does ends the segment, so it is still the stored role.
+        return pending.roles[user_id]
     result = await session.execute(_ROLE_OF, {"user_id": user_id})
-    return result.scalar_one_or_none()
+    role = result.scalar_one_or_none()
+    if pending is not None:
+        pending.roles[user_id] = role
+    return role
 
 
 async def insert_user(session: AsyncSession, *, name: str, role: str, now_ms: int) -> int:

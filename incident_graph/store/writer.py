@@ -18,6 +18,20 @@ together and run exactly once. A deadlock or serialization failure aborts the wh
 transaction: the batch is rerun after a jittered pause. A failed connection or commit fails
 the batch's callers with UNAVAILABLE: none of their work was committed.
 
+Batched statements: a unit given `batch_keys` (raises and status changes) may have its writes
+applied together with its neighbours'. Consecutive such units form a segment, in one SAVEPOINT:
+each is *planned* in turn (it runs as usual, reads and checks included, but the store's write
+functions hand their rows to `store.batch` instead of executing them), then the segment's rows
+are written with one statement per table. A unit refused while planning gets its error and its
+rows are dropped; the others are unaffected. The keys name what a unit reads that another
+batchable unit may write (an incident's URN): a unit whose keys meet those of a unit planned
+before it in the segment starts a new segment, so it reads what that one wrote. Units without
+keys run in their own SAVEPOINT between segments, in queue order. If the segment's writes fail
+(a constraint, or the database is not as planned), the segment is rolled back and its units run
+one by one in SAVEPOINTs, as without batching: every caller gets the answer it would have got.
+A batchable unit therefore writes nothing while planned except through the store functions
+that defer (a write that must read back what it wrote is not batchable).
+
 Supervision: every unit's future is settled whatever the unit raises (a cancellation
 included). If a writer task dies all the same, the jobs it held fail with UNAVAILABLE, new
 writes fail fast while it is down, and it is restarted; `health` reports it for /ready.
@@ -30,7 +44,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -44,6 +58,7 @@ from incident_graph.domain.errors import (
     ConflictError,
     UnavailableError,
 )
+from incident_graph.store.batch import BatchMismatchError, PendingWrites, planning, planning_into
 from incident_graph.store.database import release_request_reads
 from incident_graph.store.dialect import Failure, dialect_of
 from incident_graph.store.outage import unavailable_error
@@ -55,6 +70,18 @@ Unit = Callable[[AsyncSession], Awaitable[T]]
 
 # session.info key: the signals a committed unit asked for.
 _SIGNALS: Final = "incident_graph.after_commit"
+
+
+# Database errors that are one unit's (its values, a constraint), not the transaction's.
+_UNIT_FAILURES: Final = frozenset({Failure.BAD_DATA, Failure.CONFLICT})
+
+
+class _DatabaseRefusalError(Exception):
+    """A planned unit's statement was refused by the database (the cause)."""
+
+
+class _FallBackError(Exception):
+    """The segment cannot be applied together: run its units one by one."""
 
 
 class WriterClosedError(UnavailableError):
@@ -74,6 +101,8 @@ class _Job:
     result: Any = None
     error: BaseException | None = None
     signals: set[str] = field(default_factory=set)
+    # What the unit reads that other batchable units write; None: not batchable.
+    keys: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +202,11 @@ class Writer:
         self._tasks = {}
         self._started = False
 
-    async def run(self, unit: Unit[T]) -> T:
-        """Run one unit of work; returns its result once committed, or raises its error."""
+    async def run(self, unit: Unit[T], *, batch_keys: Collection[str] | None = None) -> T:
+        """Run one unit of work; returns its result once committed, or raises its error.
+
+        `batch_keys`: the unit's writes may be batched with other units' (see the module's
+        docstring); the keys name what it reads that such units write."""
         if self._closed or not self._started:
             raise WriterClosedError("the server is stopping: nothing was written; retry shortly")
         if not self.health.running:
@@ -184,7 +216,8 @@ class Writer:
             )
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         await release_request_reads()
-        await self._queue.put(_Job(unit=unit, future=future))
+        keys = None if batch_keys is None else frozenset(batch_keys)
+        await self._queue.put(_Job(unit=unit, future=future, keys=keys))
         return await future
 
     def _spawn(self, slot: int) -> None:
@@ -304,8 +337,7 @@ class Writer:
             job.result, job.error, job.signals = None, None, set()
         async with self._sessions() as session, session.begin() as transaction:
             if len(batch) > 1:
-                for job in batch:
-                    await self._run_in_savepoint(session, job)
+                await self._run_group(session, batch)
                 return
             # One unit alone: its failure rolls back the transaction, which is only its own.
             job = batch[0]
@@ -314,6 +346,59 @@ class Writer:
                 await transaction.rollback()
                 return
             job.signals = session.info.pop(_SIGNALS, set())
+
+    async def _run_group(self, session: AsyncSession, batch: list[_Job]) -> None:
+        """Several units in queue order: batchable neighbours in segments, the rest alone."""
+        segment: list[_Job] = []
+        keys: set[str] = set()
+        for job in batch:
+            if job.keys is None or not keys.isdisjoint(job.keys):
+                await self._run_segment(session, segment)
+                segment, keys = [], set()
+            if job.keys is None:
+                await self._run_in_savepoint(session, job)
+                continue
+            segment.append(job)
+            keys |= job.keys
+        await self._run_segment(session, segment)
+
+    async def _run_segment(self, session: AsyncSession, segment: list[_Job]) -> None:
+        """Plan each unit, then write all their rows together; one by one if that fails."""
+        if len(segment) < 2:
+            for job in segment:
+                await self._run_in_savepoint(session, job)
+            return
+        savepoint = await session.begin_nested()
+        pending = PendingWrites()
+        try:
+            for job in segment:
+                await self._plan(session, job, pending)
+            await pending.apply(session)
+        except (_FallBackError, BatchMismatchError, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and self._dialect.failure(exc) not in _UNIT_FAILURES:
+                raise  # the transaction's trouble (deadlock, lost connection), not the rows'
+            log.info("batched writes of %d units fell back to one by one: %s", len(segment), exc)
+            await savepoint.rollback()
+            for job in segment:
+                await self._run_in_savepoint(session, job)
+            return
+        await savepoint.commit()
+
+    async def _plan(self, session: AsyncSession, job: _Job, pending: PendingWrites) -> None:
+        """Run a batchable unit with its writes planned into `pending`; a refusal drops them."""
+        mark = pending.mark()
+        with planning_into(session, pending):
+            try:
+                job.error = await self._attempt(session, job)
+            except _DatabaseRefusalError as exc:
+                # Its own savepoint would have answered it; here the segment's transaction may
+                # be aborted (PostgreSQL), so the segment runs unit by unit.
+                raise _FallBackError(str(exc.__cause__)) from exc
+        if job.error is not None:
+            pending.discard(mark)
+            session.info.pop(_SIGNALS, None)
+            return
+        job.signals = session.info.pop(_SIGNALS, set())
 
     async def _run_in_savepoint(self, session: AsyncSession, job: _Job) -> None:
         savepoint = await session.begin_nested()
@@ -332,8 +417,10 @@ class Writer:
             job.result = await job.unit(session)
         except DBAPIError as exc:
             failure = self._dialect.failure(exc)
-            if failure not in {Failure.BAD_DATA, Failure.CONFLICT}:
+            if failure not in _UNIT_FAILURES:
                 raise
+            if planning(session) is not None:
+                raise _DatabaseRefusalError from exc
             return _unit_error(exc, failure)
         except OSError:
             # A connection refused or timed out (asyncpg raises those bare): the transaction's
