@@ -218,9 +218,9 @@ async def test_internal_errors_are_masked_with_a_request_id(
     monkeypatch.setattr(
         incident_types.Incident, "from_row", classmethod(lambda _cls, row: explode(row))
     )
-    # `assignees` keeps the operation on the resolvers (compiled reads would not call them).
+    # `timeline` keeps the operation on the resolvers (compiled reads would not call them).
     response = await api.post(
-        "query($u: String!) { incident(urn: $u) { urn assignees { urn } } }", {"u": urn}
+        "query($u: String!) { incident(urn: $u) { urn timeline { total } } }", {"u": urn}
     )
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "INTERNAL"
