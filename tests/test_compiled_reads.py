@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from conftest import running_api
@@ -24,7 +25,7 @@ from helpers import Api
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from incident_graph.api.compiled_plans import compile_operation
+from incident_graph.api.compiled_plans import PlanLimits, compile_operation
 from incident_graph.config import Settings
 from incident_graph.domain.enums import Role
 
@@ -45,6 +46,9 @@ AWKWARD = [
     "plain",
 ]
 EXAMPLES = 300
+# Fewer than the 40 incidents seeded, so searches that match many are capped.
+MAX_MATCHES = 25
+LIMITS = PlanLimits(lineage_depth=10, max_matches=MAX_MATCHES)
 
 
 Answer = tuple[int, str, bytes]
@@ -125,7 +129,7 @@ async def _seed(api: Api, rng: random.Random) -> list[str]:
 
 @contextmanager
 def _pair(settings: Settings) -> Iterator[Pair]:
-    quiet = settings.with_overrides(notify_worker=False)
+    quiet = settings.with_overrides(notify_worker=False, incident_search_max_matches=MAX_MATCHES)
     with asyncio.Runner() as runner:
         compiled = running_api(quiet)
         resolvers = running_api(quiet.with_overrides(compiled_reads=False))
@@ -195,18 +199,39 @@ HEALTH: list[Any] = [
 ]
 
 
+# Each list of fields names its GraphQL type, for fragments on it.
+TYPES = {id(INCIDENT): "Incident", id(STATUS): "IncidentStatus", id(STAMP): "AuditStamp"}
+
+
 @st.composite
-def selection(draw: st.DrawFn, fields: list[Any]) -> str:
+def selection(
+    draw: st.DrawFn, fields: list[Any], fragments: list[str] | None = None, alias: str = "a"
+) -> str:
+    """Some of `fields`, maybe aliased; on a known type, sometimes some of them again in an
+    inline fragment or a named one (added to `fragments`), which graphql-core merges."""
     chosen = draw(
         st.lists(st.sampled_from(fields), min_size=1, max_size=len(fields), unique_by=str)
     )
     parts = []
     for n, item in enumerate(chosen):
         name, sub = (item, None) if isinstance(item, str) else item
-        alias = f"a{n}: " if draw(st.integers(0, 5)) == 0 else ""
-        parts.append(
-            f"{alias}{name}" + ("" if sub is None else " { " + draw(selection(sub)) + " }")
-        )
+        key = f"{alias}{n}: " if draw(st.integers(0, 5)) == 0 else ""
+        inner = "" if sub is None else " { " + draw(selection(sub, fragments, alias)) + " }"
+        parts.append(f"{key}{name}{inner}")
+    on = TYPES.get(id(fields))
+    if on is not None and fragments is not None and draw(st.integers(0, 3)) == 0:
+        inner = draw(selection(fields, None, alias + "f"))
+        kind = draw(st.sampled_from(["inline", "untyped", "named", "elsewhere"]))
+        if kind == "named":
+            name = f"F{len(fragments)}"
+            fragments.append(f"fragment {name} on {on} {{ {inner} }}")
+            spread = f"...{name}"
+        elif kind == "elsewhere":
+            # An interface the type implements: the compiler leaves it to the resolvers.
+            spread = f"... on Entity {{ {inner} }}" if on == "Incident" else f"... {{ {inner} }}"
+        else:
+            spread = f"... {'on ' + on + ' ' if kind == 'inline' else ''}{{ {inner} }}"
+        parts.insert(draw(st.integers(0, len(parts))), spread)
     return " ".join(parts)
 
 
@@ -217,6 +242,8 @@ class Built:
     # Whether this operation may hold values the resolvers refuse (most do not, so that most
     # operations exercise the compiled path; the others check it steps aside).
     bad: bool
+    # Named fragments the operation spreads.
+    fragments: list[str] = field(default_factory=list)
 
     def pick(self, draw: st.DrawFn, good: list[Any], bad: list[Any]) -> Any:
         return draw(st.sampled_from(good + bad if self.bad else good))
@@ -268,8 +295,93 @@ def page_field(draw: st.DrawFn, built: Built) -> str:
     inner = [*list(PAGE), ("incidents", INCIDENT)]
     if draw(st.integers(0, 15)) == 0:
         inner.append(draw(st.sampled_from(UNCOMPILED_INCIDENT)))
-    body = draw(selection(inner))
+    body = draw(selection(inner, built.fragments))
     return f"incidents{'(' + ', '.join(args) + ')' if args else ''} {{ {body} }}"
+
+
+SEARCH_RESULTS: list[Any] = [
+    "start",
+    "count",
+    "total",
+    "totalIsLowerBound",
+    "__typename",
+    ("incidents", INCIDENT),
+    (
+        "facets",
+        [
+            "field",
+            "displayName",
+            "__typename",
+            ("aggregations", ["value", "count", "displayName", "__typename", ("entity", ["urn"])]),
+        ],
+    ),
+]
+ENUM_LISTS = {"states", "stages", "priorities", "types", "sourceTypes"}
+# searchIncidents' filters: values that hold (some matching nothing), and values refused.
+SEARCH_FILTERS: list[tuple[str, list[Any], list[Any]]] = [
+    ("query", [None, "", "*"], ["late", "x" * 2001]),
+    ("states", [["ACTIVE"], ["RESOLVED"], ["ACTIVE", "RESOLVED"], [], "ACTIVE", None], []),
+    ("stages", [["TRIAGE"], ["FIXED", "INVESTIGATION"], None], []),
+    ("priorities", [["HIGH"], ["LOW", "CRITICAL"], None], []),
+    ("types", [["FRESHNESS"], ["CUSTOM", "VOLUME"], None], []),
+    ("sourceTypes", [["MANUAL"], ["ASSERTION_FAILURE"], None], []),
+    ("assigneeUrns", [[USERS[0]], USERS, None], [["nope"]]),
+    ("creatorUrns", [USERS, None], []),
+    ("leadUrns", [[USERS[0]], None], []),
+    ("resourceUrns", [[DATASETS[0]], [DATASETS[1], DASHBOARD], [UNKNOWN], None], [["bad"]]),
+    ("platforms", [["snowflake"], ["urn:li:dataPlatform:looker"], None], []),
+    ("ownerUrns", [[USERS[1]], None], []),
+    ("createdAfter", [0, 2**40, None], [2**62 * 4]),
+    ("createdBefore", [2**40, 2**42, None], []),
+    (
+        "sort",
+        [
+            None,
+            {"field": "PRIORITY"},
+            {"field": "PRIORITY", "order": "ASC"},
+            {"field": "CREATED", "order": "ASC"},
+            {"field": "CREATED", "order": "DESC"},
+            {"field": "UPDATED", "order": "DESC"},
+            {"field": "UPDATED", "order": "ASC"},
+        ],
+        [{"field": "PRIORITY", "order": None}],
+    ),
+    ("start", [0, 3, 24, 30, None], [-1]),
+    ("count", [0, 5, 20, None], [1001]),
+]
+
+
+def _inline_input(value: Any, key: str = "") -> str:
+    """A searchIncidents input written in the query: enum names bare, the rest as JSON."""
+    if isinstance(value, dict):
+        fields = ", ".join(f"{k}: {_inline_input(v, k)}" for k, v in value.items())
+        return "{" + fields + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline_input(v, key) for v in value) + "]"
+    if isinstance(value, str) and key in {*ENUM_LISTS, "field", "order"}:
+        return value
+    return json.dumps(value)
+
+
+@st.composite
+def search_field(draw: st.DrawFn, built: Built) -> str:
+    given: dict[str, Any] = {}
+    for name, good, bad in SEARCH_FILTERS:
+        if draw(st.integers(0, 2)) == 0:
+            given[name] = built.pick(draw, good, bad)
+    if draw(st.booleans()):
+        var = f"v{len(built.declared)}"
+        built.declared.append(f"${var}: SearchIncidentsInput!")
+        if built.bad and draw(st.integers(0, 3)) == 0:
+            given["unknownField"] = 1
+        built.variables[var] = given
+        written = f"${var}"
+    else:
+        written = _inline_input(given)
+    inner = list(SEARCH_RESULTS)
+    if draw(st.integers(0, 15)) == 0:
+        inner.append(("incidents", ["assignees { urn }"]))
+    return f"searchIncidents(input: {written}) {{ {draw(selection(inner, built.fragments))} }}"
 
 
 @st.composite
@@ -277,7 +389,11 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
     built = Built([], {}, bad=draw(st.integers(0, 3)) == 0)
     roots = []
     for n in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["dataset", "dataset", "dashboard", "incident", "__typename"]))
+        kind = draw(
+            st.sampled_from(
+                ["dataset", "dataset", "dashboard", "incident", "searchIncidents", "__typename"]
+            )
+        )
         alias = f"r{n}: "
         if kind == "__typename":
             roots.append(alias + "__typename")
@@ -285,7 +401,11 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
         if kind == "incident":
             urn = built.pick(draw, [*incidents[:8], "urn:li:incident:missing"], ["nope", ""])
             written = built.arg(draw, "urn", "String!", urn)
-            roots.append(f"{alias}incident({written}) {{ {draw(selection(INCIDENT))} }}")
+            body = draw(selection(INCIDENT, built.fragments))
+            roots.append(f"{alias}incident({written}) {{ {body} }}")
+            continue
+        if kind == "searchIncidents":
+            roots.append(alias + draw(search_field(built)))
             continue
         good = [*DATASETS, "urn:li:dataset:(urn:li:dataPlatform:x,unknown,PROD)"]
         bad = ["bad", DASHBOARD]
@@ -294,13 +414,14 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
         written = built.arg(draw, "urn", "String!", built.pick(draw, good, bad))
         fields = [draw(page_field(built)) for _ in range(draw(st.integers(0, 2)))]
         if draw(st.booleans()):
-            fields.append(f"h{n}: health {{ {draw(selection(HEALTH))} }}")
+            fields.append(f"h{n}: health {{ {draw(selection(HEALTH, built.fragments))} }}")
         fields += draw(st.lists(st.sampled_from(["urn", "type", "__typename"]), unique=True))
         if not fields:
             fields = ["urn"]
         roots.append(f"{alias}{kind}({written}) {{ {' '.join(fields)} }}")
     declared = f"({', '.join(built.declared)})" if built.declared else ""
-    body: dict[str, Any] = {"query": f"query{declared} {{ {' '.join(roots)} }}"}
+    text = " ".join([f"query{declared} {{ {' '.join(roots)} }}", *built.fragments])
+    body: dict[str, Any] = {"query": text}
     if built.variables or draw(st.booleans()):
         body["variables"] = built.variables
     return body
@@ -310,26 +431,31 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
 
 
 def test_compiled_and_resolver_answers_are_the_same_bytes(settings: Settings) -> None:
-    compiled_answers = 0
+    compiled: Counter[str] = Counter()
     with _pair(settings) as pair:
 
         @settings_for_runs
         @given(body=operation(pair.incidents))
         def same(body: dict[str, Any]) -> None:
-            nonlocal compiled_answers
-            compiled, resolvers = pair.answers(body)
-            assert compiled == [resolvers, resolvers], body
-            compiled_answers += _compiles(body)
+            answers, resolvers = pair.answers(body)
+            assert answers == [resolvers, resolvers], body
+            if _compiles(body):
+                text = body["query"]
+                compiled["all"] += 1
+                compiled["searches"] += "searchIncidents" in text
+                compiled["fragments"] += "..." in text
 
         same()
     # Most drawn operations compile; the rest (bad arguments, uncompiled fields) fall back.
-    print(f"compiled: {compiled_answers} of {EXAMPLES}")  # noqa: T201
-    assert compiled_answers >= EXAMPLES // 2
+    print(f"compiled of {EXAMPLES}: {dict(compiled)}")  # noqa: T201
+    assert compiled["all"] >= EXAMPLES // 2
+    assert compiled["searches"] >= EXAMPLES // 10
+    assert compiled["fragments"] >= EXAMPLES // 10
 
 
 def _compiles(body: dict[str, Any]) -> bool:
     """Whether the compiled path answered `body` (rather than the resolvers)."""
-    compiled = compile_operation(parse(body["query"]), None, lineage_depth=10)
+    compiled = compile_operation(parse(body["query"]), None, LIMITS)
     return compiled is not None and compiled.bind(body.get("variables")) is not None
 
 
@@ -364,6 +490,15 @@ INCIDENT_QUERY = (
 )
 
 
+# The console's hub: a search with facets, its incidents' fields in a fragment.
+SEARCH_QUERY = (
+    "query Hub($input: SearchIncidentsInput!) { searchIncidents(input: $input) { start count "
+    "total totalIsLowerBound incidents { ...Row urn } facets { field displayName aggregations "
+    "{ value count } } } } fragment Row on Incident { urn title priority incidentStatus "
+    "{ state stage } created { time actor } }"
+)
+
+
 def test_known_texts_are_answered_alike_whatever_their_variables(settings: Settings) -> None:
     """The hot shapes compile; once a text is known, the view's own path answers it, and a
     request it must not answer (NUL in a variable, a refused argument, a variable of the
@@ -386,9 +521,22 @@ def test_known_texts_are_answered_alike_whatever_their_variables(settings: Setti
             },
             {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:\x00"}},
             {"query": INCIDENT_QUERY, "variables": {"urn": "urn:li:incident:unknown"}},
+            {"query": SEARCH_QUERY, "variables": {"input": {}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"sort": {"field": "PRIORITY"}}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"states": "ACTIVE", "count": 3}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"platforms": ["snowflake"]}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"query": "say"}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"start": -1}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"states": ["OPEN"]}}},
+            {"query": SEARCH_QUERY, "variables": {"input": {"leadUrns": ["x\x00"]}}},
         ]
-        for body in (bodies[0], bodies[8], bodies[9]):
+        for body in (bodies[0], bodies[8], bodies[9], *bodies[12:16]):
             assert _compiles(body)
         for body in bodies:
             compiled, resolvers = pair.answers(body)
             assert compiled == [resolvers, resolvers], body
+        # All 40 incidents match: the search considers the newest 25 and says so.
+        _, _, content = pair.answers(bodies[12])[1]
+        found = json.loads(content)["data"]["searchIncidents"]
+        assert (found["total"], found["totalIsLowerBound"], found["count"]) == (25, True, 20)
+        assert sum(a["count"] for a in found["facets"][0]["aggregations"]) == 25

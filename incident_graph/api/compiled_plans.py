@@ -1,40 +1,47 @@
 """Which operations compile to one SQL statement, and their plans.
 
 An operation compiles when every field it selects is one the SQL can build exactly as the
-resolvers answer it: an asset by URN with its `incidents(...)` page, and `incident(urn)`, with
-the incident's own fields (not its timeline, comments, assignees or other entities). Anything
-else (fragments, directives, other fields, a variable of another type) returns None and goes
-through the resolvers, which stay the reference. So does any request whose arguments the
-resolvers would refuse: the compiled path never writes an error of its own, the resolvers
-answer it with theirs.
+resolvers answer it: an asset by URN with its `incidents(...)` page and health,
+`incident(urn)`, and searchIncidents without words, with the incident's own fields (not its
+timeline, comments, assignees or other entities). Fragments compile when they are on the very
+type they are spread in. Anything else (directives, other fields, a fragment on an interface,
+a variable of another type) returns None and goes through the resolvers, which stay the
+reference. So does any request whose arguments the resolvers would refuse: the compiled path
+never writes an error of its own, the resolvers answer it with theirs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from graphql import (
     DocumentNode,
-    EnumValueNode,
     FieldNode,
-    IntValueNode,
-    ListTypeNode,
-    ListValueNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
     NamedTypeNode,
-    NonNullTypeNode,
-    NullValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    StringValueNode,
-    TypeNode,
-    ValueNode,
     VariableNode,
 )
 
 from incident_graph import urns
+from incident_graph.api.compiled_inputs import (
+    MISSING,
+    Arg,
+    Args,
+    NotCompiledError,
+    Variable,
+    literal_of,
+    value_of,
+    variable_of,
+)
+from incident_graph.api.compiled_search import bind_search
+from incident_graph.api.search.types import INCIDENT_FACET_NAMES
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.enums import IncidentPriority, IncidentStage, IncidentState
 from incident_graph.domain.errors import BadUserInputError
@@ -46,9 +53,12 @@ from incident_graph.store.compiled import (
     Column,
     Const,
     Elapsed,
+    FacetValues,
     Health,
     HealthValue,
     IncidentRoot,
+    IncidentSearchRoot,
+    Items,
     Node,
     Null,
     Obj,
@@ -58,13 +68,15 @@ from incident_graph.store.compiled import (
     PageTotal,
     Param,
     Plan,
+    Root,
+    SearchCapped,
+    SearchPage,
+    SearchPageSize,
+    SearchShape,
+    SearchTotal,
     TypenameOf,
     UpstreamAssets,
 )
-
-# GraphQL's Int is 32-bit; a variable outside it is refused by graphql-core.
-_INT_MIN: Final = -(2**31)
-_INT_MAX: Final = 2**31 - 1
 
 # Root fields that return an asset, by the URN entity they take; and the asset types' names.
 _ASSET_ROOTS: Final = {
@@ -73,6 +85,13 @@ _ASSET_ROOTS: Final = {
     "chart": "chart",
     "dataFlow": "dataFlow",
     "dataJob": "dataJob",
+}
+_ASSET_ROOT_TYPES: Final = {
+    "dataset": "Dataset",
+    "dashboard": "Dashboard",
+    "chart": "Chart",
+    "dataFlow": "DataFlow",
+    "dataJob": "DataJob",
 }
 _ASSET_TYPENAMES: Final = (
     ("DATASET", "Dataset"),
@@ -89,26 +108,32 @@ _Fields = Mapping[str, "Node | _Object"]
 
 @dataclass(frozen=True, slots=True)
 class _Object:
-    fields: Mapping[str, Node | _Object]
+    typename: str
+    fields: _Fields
     null_unless: str | None = None
 
 
-def _stamp(time: str, actor: str) -> _Object:
-    return _Object(
-        {"time": Column(time), "actor": Column(actor), "__typename": Const("AuditStamp")}
-    )
+def _stamp(time: str, actor: str, null_unless: str | None = None) -> _Object:
+    fields: _Fields = {
+        "time": Column(time),
+        "actor": Column(actor),
+        "__typename": Const("AuditStamp"),
+    }
+    return _Object("AuditStamp", fields, null_unless)
 
 
 _STATUS: Final = _Object(
+    "IncidentStatus",
     {
         "state": Column("state"),
         "stage": Column("stage"),
         "message": Column("status_message"),
         "lastUpdated": _stamp("status_time_ms", "status_actor"),
         "__typename": Const("IncidentStatus"),
-    }
+    },
 )
 _ROOT_CAUSE: Final = _Object(
+    "IncidentRootCause",
     {
         "category": Column("root_cause_category"),
         "detail": Column("root_cause_detail"),
@@ -117,63 +142,37 @@ _ROOT_CAUSE: Final = _Object(
     null_unless="root_cause_category",
 )
 
-_INCIDENT: Final[_Fields] = {
-    "urn": Column("urn"),
-    "type": Const("INCIDENT"),
-    "__typename": Const("Incident"),
-    "incidentType": Column("incident_type"),
-    "customType": Column("custom_type"),
-    "title": Column("title"),
-    "description": Column("description"),
-    "priority": Column("priority"),
-    "startedAt": Column("started_at_ms"),
-    "version": Column("version"),
-    "resolutionNote": Column("resolution_note"),
-    "timeToAcknowledgeMs": Elapsed("created_ms", "acknowledged_ms"),
-    "timeToResolveMs": Elapsed("created_ms", "resolved_ms"),
-    "incidentStatus": _STATUS,
-    # DataHub's deprecated name for incidentStatus.
-    "status": _STATUS,
-    "created": _stamp("created_ms", "created_actor"),
-    "acknowledged": _Object(
-        _stamp("acknowledged_ms", "acknowledged_actor").fields, "acknowledged_ms"
-    ),
-    "resolved": _Object(_stamp("resolved_ms", "resolved_actor").fields, "resolved_ms"),
-    "rootCause": _ROOT_CAUSE,
-}
-
-
-class _NotCompiledError(Exception):
-    """The operation (or this request's arguments) goes through the resolvers."""
-
-
-_MISSING: Final = object()
-
-
-@dataclass(frozen=True, slots=True)
-class _Variable:
-    """A declared variable of a type the compiler reads, and how to coerce its value."""
-
-    coerce: Callable[[Any], Any]
-    non_null: bool
-    default: Any = _MISSING
-
-
-@dataclass(frozen=True, slots=True)
-class _Arg:
-    """An argument as written: a literal value, or the variable that carries it."""
-
-    literal: Any = None
-    variable: str | None = None
-
-
-_Args = Mapping[str, _Arg]
+_INCIDENT: Final = _Object(
+    "Incident",
+    {
+        "urn": Column("urn"),
+        "type": Const("INCIDENT"),
+        "__typename": Const("Incident"),
+        "incidentType": Column("incident_type"),
+        "customType": Column("custom_type"),
+        "title": Column("title"),
+        "description": Column("description"),
+        "priority": Column("priority"),
+        "startedAt": Column("started_at_ms"),
+        "version": Column("version"),
+        "resolutionNote": Column("resolution_note"),
+        "timeToAcknowledgeMs": Elapsed("created_ms", "acknowledged_ms"),
+        "timeToResolveMs": Elapsed("created_ms", "resolved_ms"),
+        "incidentStatus": _STATUS,
+        # DataHub's deprecated name for incidentStatus.
+        "status": _STATUS,
+        "created": _stamp("created_ms", "created_actor"),
+        "acknowledged": _stamp("acknowledged_ms", "acknowledged_actor", "acknowledged_ms"),
+        "resolved": _stamp("resolved_ms", "resolved_actor", "resolved_ms"),
+        "rootCause": _ROOT_CAUSE,
+    },
+)
 
 
 @dataclass(slots=True)
 class _Page:
     prefix: str
-    args: _Args
+    args: Args
     fields: tuple[tuple[str, str], ...]  # (response key, field name)
     incident: tuple[tuple[str, Node], ...] = ()
 
@@ -181,10 +180,17 @@ class _Page:
 @dataclass(slots=True)
 class _Root:
     key: str
-    kind: str  # an asset entity ("dataset", ...), "incident" or "__typename"
-    urn: _Arg | None = None
-    fields: tuple[tuple[str, Any], ...] = ()  # for assets: key -> Node | _Page
+    # An asset entity ("dataset", ...), "incident", "searchIncidents" or "__typename".
+    kind: str
+    # The root's one argument: an entity's `urn`, a search's `input`.
+    arg: Arg | None = None
+    fields: tuple[tuple[str, Any], ...] = ()  # assets, searches: key -> Node | _Page
     incident: Obj = field(default_factory=lambda: Obj(()))
+    # A search's parameters' prefix.
+    prefix: str = ""
+
+
+_Shape = PageFilterShape | SearchShape
 
 
 @dataclass(slots=True)
@@ -192,18 +198,20 @@ class Compiled:
     """An operation that compiles: `bind` gives the plan and values for one request's
     variables, or None when the resolvers must answer it (they refuse its arguments)."""
 
-    variables: dict[str, _Variable]
+    variables: dict[str, Variable]
     roots: list[_Root]
-    _plans: dict[tuple[PageFilterShape, ...], Plan] = field(default_factory=dict)
+    # The server's bound on the matches a search considers.
+    max_matches: int
+    _plans: dict[tuple[_Shape, ...], Plan] = field(default_factory=dict)
 
     def bind(self, raw: Mapping[str, Any] | None) -> tuple[Plan, dict[str, object]] | None:
         try:
             variables = self._coerce(raw or {})
             values: dict[str, object] = {}
-            shapes: list[PageFilterShape] = []
+            shapes: list[_Shape] = []
             for n, root in enumerate(self.roots):
                 self._bind_root(n, root, variables, values, shapes)
-        except (_NotCompiledError, BadUserInputError, urns.InvalidUrnError):
+        except (NotCompiledError, BadUserInputError, urns.InvalidUrnError):
             return None
         key = tuple(shapes)
         plan = self._plans.get(key)
@@ -216,15 +224,15 @@ class Compiled:
         for name, spec in self.variables.items():
             if name in raw:
                 value = raw[name]
-            elif spec.default is not _MISSING:
+            elif spec.default is not MISSING:
                 value = spec.default
             else:
                 if spec.non_null:
-                    raise _NotCompiledError
+                    raise NotCompiledError
                 continue  # not provided: the argument takes its own default
             if value is None:
                 if spec.non_null:
-                    raise _NotCompiledError
+                    raise NotCompiledError
                 out[name] = None
             else:
                 out[name] = spec.coerce(value)
@@ -236,27 +244,36 @@ class Compiled:
         root: _Root,
         variables: Mapping[str, Any],
         values: dict[str, object],
-        shapes: list[PageFilterShape],
+        shapes: list[_Shape],
     ) -> None:
         if root.kind == "__typename":
             return
-        urn = _MISSING if root.urn is None else _value(root.urn, variables, _MISSING)
+        if root.kind == "searchIncidents":
+            given = None if root.arg is None else value_of(root.arg, variables, None)
+            shapes.append(bind_search(root.prefix, given, values))
+            return
+        urn = MISSING if root.arg is None else value_of(root.arg, variables, MISSING)
         if not isinstance(urn, str):
-            raise _NotCompiledError
+            raise NotCompiledError
         if root.kind != "incident":
             parsed = urns.parse_asset_urn(urn)
             if parsed.entity != root.kind:
-                raise _NotCompiledError
+                raise NotCompiledError
         values[f"r{n}_urn"] = urn
         for _, item in root.fields:
             if isinstance(item, _Page):
                 shapes.append(_bind_page(item, variables, values))
 
     def _plan(self, shapes: Any) -> Plan:
-        out: list[tuple[str, AssetRoot | IncidentRoot | Const]] = []
+        out: list[tuple[str, Root]] = []
         for n, root in enumerate(self.roots):
             if root.kind == "__typename":
                 out.append((root.key, Const("Query")))
+            elif root.kind == "searchIncidents":
+                shape = next(shapes)
+                value = Obj(root.fields)
+                search = IncidentSearchRoot(root.prefix, shape, self.max_matches, value)
+                out.append((root.key, search))
             elif root.kind == "incident":
                 out.append((root.key, IncidentRoot(f"r{n}_urn", root.incident)))
             else:
@@ -269,21 +286,24 @@ class Compiled:
         return Plan(tuple(out))
 
 
+@dataclass(frozen=True, slots=True)
+class PlanLimits:
+    """The server's settings a plan is made for."""
+
+    # How far health walks lineage upstream.
+    lineage_depth: int
+    # How many matches a search considers (INCIDENT_GRAPH_INCIDENT_SEARCH_MAX_MATCHES).
+    max_matches: int
+
+
 def compile_operation(
-    document: DocumentNode, operation_name: str | None, *, lineage_depth: int
+    document: DocumentNode, operation_name: str | None, limits: PlanLimits
 ) -> Compiled | None:
-    """The operation's compiled form, or None when it goes through the resolvers.
-    `lineage_depth` is the server's bound on health's upstream walk."""
+    """The operation's compiled form, or None when it goes through the resolvers."""
     try:
-        return _Compiler(lineage_depth).operation(document, operation_name)
-    except _NotCompiledError:
+        return _Compiler(limits).operation(document, operation_name)
+    except NotCompiledError:
         return None
-
-
-def _value(arg: _Arg, variables: Mapping[str, Any], default: Any) -> Any:
-    if arg.variable is None:
-        return arg.literal
-    return variables.get(arg.variable, default)
 
 
 def _bind_page(
@@ -291,7 +311,7 @@ def _bind_page(
 ) -> PageFilterShape:
     def arg(name: str, default: Any = None) -> Any:
         found = item.args.get(name)
-        return default if found is None else _value(found, variables, default)
+        return default if found is None else value_of(found, variables, default)
 
     window = page(arg("start", 0), arg("count", DEFAULT_COUNT))
     named = arg("assigneeUrns") or []
@@ -332,81 +352,6 @@ def _page_obj(item: _Page, shape: PageFilterShape) -> Obj:
     return Obj(tuple(fields))
 
 
-# How a variable's value is coerced, by its declared type; any other type does not compile.
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _NotCompiledError
-    return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not _INT_MIN <= value <= _INT_MAX:
-        raise _NotCompiledError
-    return value
-
-
-def _enum(names: frozenset[str]) -> Callable[[Any], str]:
-    def coerce(value: Any) -> str:
-        if not isinstance(value, str) or value not in names:
-            raise _NotCompiledError
-        return value
-
-    return coerce
-
-
-def _string_list(value: Any) -> list[str]:
-    # GraphQL coerces a single value to a list of one.
-    items = value if isinstance(value, list) else [value]
-    return [_string(v) for v in items]
-
-
-_SCALARS: Final[dict[str, Callable[[Any], Any]]] = {
-    "String": _string,
-    "Int": _int,
-    "IncidentState": _enum(frozenset(IncidentState.__members__)),
-    "IncidentStage": _enum(frozenset(IncidentStage.__members__)),
-    "IncidentPriority": _enum(frozenset(IncidentPriority.__members__)),
-}
-
-
-def _variable(type_node: TypeNode, default: ValueNode | None) -> _Variable:
-    non_null = isinstance(type_node, NonNullTypeNode)
-    inner = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
-    if isinstance(inner, ListTypeNode):
-        item = inner.type
-        if not (
-            isinstance(item, NonNullTypeNode)
-            and isinstance(item.type, NamedTypeNode)
-            and item.type.name.value == "String"
-        ):
-            raise _NotCompiledError
-        coerce: Callable[[Any], Any] = _string_list
-    elif isinstance(inner, NamedTypeNode) and inner.name.value in _SCALARS:
-        coerce = _SCALARS[inner.name.value]
-    else:
-        raise _NotCompiledError
-    spec = _Variable(coerce=coerce, non_null=non_null)
-    if default is not None:
-        literal = _literal(default)
-        spec = _Variable(
-            coerce=coerce, non_null=non_null, default=None if literal is None else coerce(literal)
-        )
-    return spec
-
-
-def _literal(node: ValueNode) -> Any:
-    if isinstance(node, StringValueNode | EnumValueNode):
-        return node.value
-    if isinstance(node, IntValueNode):
-        return int(node.value)
-    if isinstance(node, NullValueNode):
-        return None
-    if isinstance(node, ListValueNode):
-        return [_literal(v) for v in node.values]
-    # Booleans, floats, input objects, variables inside lists: no compiled argument takes them.
-    raise _NotCompiledError
-
-
 _HEALTH_ENTRIES: Final = ("INCIDENTS", "UPSTREAM_INCIDENTS", "ASSERTIONS")
 # Each health entry's own detail object; the other entries answer null for it.
 _DETAILS: Final = {
@@ -436,6 +381,15 @@ _DETAILS: Final = {
 }
 
 
+# A facet value of searchIncidents: never an entity, never a display name of its own.
+_FACET_VALUE: Final[dict[str, Node]] = {
+    "value": Column("facet_value"),
+    "count": Column("facet_count"),
+    "entity": Null(),
+    "displayName": Null(),
+    "__typename": Const("AggregationMetadata"),
+}
+
 _UPSTREAM_ASSET: Final[dict[str, Node]] = {
     "urn": Column("urn"),
     "depth": Column("depth"),
@@ -445,63 +399,104 @@ _UPSTREAM_ASSET: Final[dict[str, Node]] = {
 
 
 class _Compiler:
-    def __init__(self, lineage_depth: int) -> None:
+    def __init__(self, limits: PlanLimits) -> None:
         self.pages = 0
-        self.lineage_depth = lineage_depth
+        self.searches = 0
+        self.limits = limits
+        self.fragments: dict[str, FragmentDefinitionNode] = {}
 
     def operation(self, document: DocumentNode, operation_name: str | None) -> Compiled:
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(operations) != len(document.definitions):
-            raise _NotCompiledError  # fragment definitions
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        if len(operations) + len(self.fragments) != len(document.definitions):
+            raise NotCompiledError
         chosen = [
             o
             for o in operations
             if operation_name is None or (o.name is not None and o.name.value == operation_name)
         ]
         if len(chosen) != 1:
-            raise _NotCompiledError
+            raise NotCompiledError
         operation = chosen[0]
         if operation.operation != OperationType.QUERY or operation.directives:
-            raise _NotCompiledError
+            raise NotCompiledError
         variables = {
-            d.variable.name.value: _variable(d.type, d.default_value)
+            d.variable.name.value: variable_of(d.type, d.default_value)
             for d in operation.variable_definitions or ()
             if not d.directives
         }
         if len(variables) != len(operation.variable_definitions or ()):
-            raise _NotCompiledError
+            raise NotCompiledError
         self.declared = variables
-        roots = [self.root(f) for f in (self.fields(operation.selection_set))]
-        return Compiled(variables=variables, roots=roots)
+        roots = [self.root(f) for f in (self.fields(operation.selection_set, "Query"))]
+        return Compiled(variables=variables, roots=roots, max_matches=self.limits.max_matches)
 
-    def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
+    def fields(self, selection_set: SelectionSetNode | None, on: str) -> list[FieldNode]:
+        """The fields selected on an object of type `on`, as graphql-core collects them:
+        fragments spread in place, and a key selected more than once answered once, where it
+        first appears, with the selections of all its fields (validation has made them
+        alike). A fragment on any other type (an interface, say) does not compile."""
         if selection_set is None:
-            raise _NotCompiledError
+            raise NotCompiledError
+        collected: dict[str, list[FieldNode]] = {}
+        self.collect(selection_set, on, collected)
         out: list[FieldNode] = []
-        keys: set[str] = set()
-        for selection in selection_set.selections:
-            if not isinstance(selection, FieldNode) or selection.directives:
-                raise _NotCompiledError
-            key = (selection.alias or selection.name).value
-            if key in keys:
-                raise _NotCompiledError  # graphql merges repeated keys; not worth compiling
-            keys.add(key)
-            out.append(selection)
+        for nodes in collected.values():
+            first = nodes[0]
+            if len(nodes) > 1 and first.selection_set is not None:
+                joined = tuple(
+                    selection
+                    for node in nodes
+                    for selection in (node.selection_set.selections if node.selection_set else ())
+                )
+                first = FieldNode(
+                    alias=first.alias,
+                    name=first.name,
+                    arguments=first.arguments,
+                    directives=first.directives,
+                    selection_set=SelectionSetNode(selections=joined),
+                )
+            out.append(first)
         return out
 
-    def args(self, node: FieldNode, allowed: frozenset[str]) -> dict[str, _Arg]:
-        out: dict[str, _Arg] = {}
+    def collect(
+        self, selection_set: SelectionSetNode, on: str, into: dict[str, list[FieldNode]]
+    ) -> None:
+        for selection in selection_set.selections:
+            if selection.directives:
+                raise NotCompiledError  # @skip and @include
+            if isinstance(selection, FieldNode):
+                into.setdefault((selection.alias or selection.name).value, []).append(selection)
+                continue
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is None or fragment.directives:
+                    raise NotCompiledError
+                condition: NamedTypeNode | None = fragment.type_condition
+                inner = fragment.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                condition, inner = selection.type_condition, selection.selection_set
+            else:
+                raise NotCompiledError
+            if condition is not None and condition.name.value != on:
+                raise NotCompiledError
+            self.collect(inner, on, into)
+
+    def args(self, node: FieldNode, allowed: frozenset[str]) -> dict[str, Arg]:
+        out: dict[str, Arg] = {}
         for argument in node.arguments or ():
             name = argument.name.value
             if name not in allowed:
-                raise _NotCompiledError
+                raise NotCompiledError
             value = argument.value
             if isinstance(value, VariableNode):
                 if value.name.value not in self.declared:
-                    raise _NotCompiledError
-                out[name] = _Arg(variable=value.name.value)
+                    raise NotCompiledError
+                out[name] = Arg(variable=value.name.value)
             else:
-                out[name] = _Arg(literal=_literal(value))
+                out[name] = Arg(literal=literal_of(value))
         return out
 
     def root(self, node: FieldNode) -> _Root:
@@ -512,14 +507,23 @@ class _Compiler:
         if name == "incident":
             urn = self.args(node, frozenset({"urn"})).get("urn")
             return _Root(
-                key=key, kind="incident", urn=urn, incident=Obj(self.incident(node.selection_set))
+                key=key, kind="incident", arg=urn, incident=Obj(self.incident(node.selection_set))
             )
+        if name == "searchIncidents":
+            given = self.args(node, frozenset({"input"})).get("input")
+            prefix, fields = self.search_results(node.selection_set)
+            return _Root(key=key, kind=name, arg=given, fields=fields, prefix=prefix)
+        return self.asset_root(node)
+
+    def asset_root(self, node: FieldNode) -> _Root:
+        key = (node.alias or node.name).value
+        name = node.name.value
         entity = _ASSET_ROOTS.get(name)
         if entity is None:
-            raise _NotCompiledError
+            raise NotCompiledError
         urn = self.args(node, frozenset({"urn"})).get("urn")
         fields: list[tuple[str, Any]] = []
-        for field_node in self.fields(node.selection_set):
+        for field_node in self.fields(node.selection_set, _ASSET_ROOT_TYPES[name]):
             field_key = (field_node.alias or field_node.name).value
             field_name = field_node.name.value
             if field_name == "urn":
@@ -533,8 +537,78 @@ class _Compiler:
             elif field_name == "health" and not field_node.arguments:
                 fields.append((field_key, self.health(field_node.selection_set)))
             else:
-                raise _NotCompiledError
-        return _Root(key=key, kind=entity, urn=urn, fields=tuple(fields))
+                raise NotCompiledError
+        return _Root(key=key, kind=entity, arg=urn, fields=tuple(fields))
+
+    def search_results(
+        self, selection_set: SelectionSetNode | None
+    ) -> tuple[str, tuple[tuple[str, Node], ...]]:
+        """IncidentSearchResults' fields, and the prefix of the search's parameters."""
+        prefix = f"s{self.searches}_"
+        self.searches += 1
+        out: list[tuple[str, Node]] = []
+        for node in self.fields(selection_set, "IncidentSearchResults"):
+            key, name = (node.alias or node.name).value, node.name.value
+            if node.arguments:
+                raise NotCompiledError
+            if name == "incidents":
+                out.append((key, SearchPage(prefix, Obj(self.incident(node.selection_set)))))
+                continue
+            if name == "facets":
+                out.append((key, self.incident_facets(prefix, node.selection_set)))
+                continue
+            leaves: dict[str, Node] = {
+                "start": Param(prefix + "start"),
+                "count": SearchPageSize(prefix),
+                "total": SearchTotal(prefix),
+                "totalIsLowerBound": SearchCapped(prefix),
+                "__typename": Const("IncidentSearchResults"),
+            }
+            leaf = leaves.get(name)
+            if leaf is None or node.selection_set is not None:
+                raise NotCompiledError
+            out.append((key, leaf))
+        return prefix, tuple(out)
+
+    def incident_facets(self, prefix: str, selection_set: SelectionSetNode | None) -> Items:
+        """Every facet, in searchIncidents' order, each with its values over the matches."""
+        selected = self.fields(selection_set, "FacetMetadata")
+        facets: list[Node] = []
+        for facet, display_name in INCIDENT_FACET_NAMES.items():
+            fields: list[tuple[str, Node]] = []
+            for node in selected:
+                key, name = (node.alias or node.name).value, node.name.value
+                if node.arguments:
+                    raise NotCompiledError
+                if name == "aggregations":
+                    values = self.leaves(node.selection_set, "AggregationMetadata", _FACET_VALUE)
+                    fields.append((key, FacetValues(prefix, facet, Obj(values))))
+                    continue
+                leaf = {
+                    "field": Const(facet),
+                    "displayName": Const(display_name),
+                    "__typename": Const("FacetMetadata"),
+                }.get(name)
+                if leaf is None or node.selection_set is not None:
+                    raise NotCompiledError
+                fields.append((key, leaf))
+            facets.append(Obj(tuple(fields)))
+        return Items(tuple(facets))
+
+    def leaves(
+        self, selection_set: SelectionSetNode | None, on: str, known: Mapping[str, Node]
+    ) -> tuple[tuple[str, Node], ...]:
+        """Fields without arguments from `known`; a field `known` answers with null may
+        select anything below it."""
+        out: list[tuple[str, Node]] = []
+        for node in self.fields(selection_set, on):
+            value = known.get(node.name.value)
+            if value is None or node.arguments:
+                raise NotCompiledError
+            if node.selection_set is not None and not isinstance(value, Null):
+                raise NotCompiledError
+            out.append(((node.alias or node.name).value, value))
+        return tuple(out)
 
     def page(self, node: FieldNode) -> _Page:
         args = self.args(
@@ -544,10 +618,10 @@ class _Compiler:
         item = _Page(prefix=f"p{self.pages}_", args=args, fields=())
         self.pages += 1
         fields: list[tuple[str, str]] = []
-        for field_node in self.fields(node.selection_set):
+        for field_node in self.fields(node.selection_set, "EntityIncidentsResult"):
             name = field_node.name.value
             if name not in {"start", "count", "total", "incidents", "__typename"}:
-                raise _NotCompiledError
+                raise NotCompiledError
             if name == "incidents":
                 item.incident = self.incident(field_node.selection_set)
             fields.append(((field_node.alias or field_node.name).value, name))
@@ -556,12 +630,12 @@ class _Compiler:
 
     def health(self, selection_set: SelectionSetNode | None) -> Health:
         """The three entries, each with the selected fields (the resolvers' Health objects)."""
-        selected = self.fields(selection_set)
+        selected = self.fields(selection_set, "Health")
         incidents, upstream, assertions = (
             Obj(tuple(self.health_field(entry, node) for node in selected))
             for entry in _HEALTH_ENTRIES
         )
-        return Health(incidents, upstream, assertions, self.lineage_depth)
+        return Health(incidents, upstream, assertions, self.limits.lineage_depth)
 
     def health_field(self, entry: str, node: FieldNode) -> tuple[str, Node]:
         key = (node.alias or node.name).value
@@ -569,7 +643,7 @@ class _Compiler:
         if node.arguments or (name in {"type", "status", "message", "causes", "__typename"}) != (
             node.selection_set is None
         ):
-            raise _NotCompiledError
+            raise NotCompiledError
         if name == "type":
             return key, Const(entry)
         if name == "__typename":
@@ -584,10 +658,10 @@ class _Compiler:
         """A detail object: built on its own entry, null on the others."""
         found = _DETAILS.get(node.name.value)
         if found is None:
-            raise _NotCompiledError
+            raise NotCompiledError
         owner, typename, known = found
         fields: list[tuple[str, Node]] = []
-        for sub in self.fields(node.selection_set):
+        for sub in self.fields(node.selection_set, typename):
             sub_key, sub_name = (sub.alias or sub.name).value, sub.name.value
             if sub_name == "__typename":
                 fields.append((sub_key, Const(typename)))
@@ -596,15 +670,15 @@ class _Compiler:
             elif sub_name in known and sub.selection_set is None and not sub.arguments:
                 fields.append((sub_key, HealthValue(owner, sub_name)))
             else:
-                raise _NotCompiledError
+                raise NotCompiledError
         return Obj(tuple(fields)) if entry == owner else Null()
 
     def upstream_asset(self, node: FieldNode) -> tuple[tuple[str, Node], ...]:
         out: list[tuple[str, Node]] = []
-        for sub in self.fields(node.selection_set):
+        for sub in self.fields(node.selection_set, "UpstreamIncidentAsset"):
             value = _UPSTREAM_ASSET.get(sub.name.value)
             if value is None or sub.arguments or sub.selection_set is not None:
-                raise _NotCompiledError
+                raise NotCompiledError
             out.append(((sub.alias or sub.name).value, value))
         return tuple(out)
 
@@ -614,30 +688,30 @@ class _Compiler:
         if entry == "INCIDENTS":
             return incident_health(ActiveIncidents(count=0)).message
         if entry == "UPSTREAM_INCIDENTS":
-            return upstream_health((), self.lineage_depth).message
+            return upstream_health((), self.limits.lineage_depth).message
         return ""
 
     def incident(self, selection_set: SelectionSetNode | None) -> tuple[tuple[str, Node], ...]:
         return self.object(selection_set, _INCIDENT)
 
     def object(
-        self, selection_set: SelectionSetNode | None, known: Mapping[str, Node | _Object]
+        self, selection_set: SelectionSetNode | None, known: _Object
     ) -> tuple[tuple[str, Node], ...]:
         out: list[tuple[str, Node]] = []
-        for node in self.fields(selection_set):
+        for node in self.fields(selection_set, known.typename):
             if node.arguments:
-                raise _NotCompiledError
-            found = known.get(node.name.value)
+                raise NotCompiledError
+            found = known.fields.get(node.name.value)
             if found is None:
-                raise _NotCompiledError
+                raise NotCompiledError
             key = (node.alias or node.name).value
             if isinstance(found, _Object):
-                value = Obj(self.object(node.selection_set, found.fields))
+                value = Obj(self.object(node.selection_set, found))
                 out.append(
                     (key, value if found.null_unless is None else OrNull(found.null_unless, value))
                 )
             else:
                 if node.selection_set is not None:
-                    raise _NotCompiledError
+                    raise NotCompiledError
                 out.append((key, found))
         return tuple(out)

@@ -44,6 +44,14 @@ class JsonSql(ABC):
         """A JSON array of SQL values."""
 
     @abstractmethod
+    def boolean(self, condition: str) -> str:
+        """A SQL condition written into the JSON as true or false."""
+
+    @abstractmethod
+    def by_code_point(self, expression: str) -> str:
+        """A text value to ORDER BY as Python sorts strings, whatever the collation."""
+
+    @abstractmethod
     def embed(self, expression: str) -> str:
         """A JSON value computed by a parenthesised subquery or CASE, to be nested inside
         another as JSON (not as a string)."""
@@ -83,6 +91,12 @@ class SqliteJson(JsonSql):
 
     def list(self, items: Sequence[str]) -> str:
         return "json_array(" + ", ".join(items) + ")"
+
+    def boolean(self, condition: str) -> str:
+        return f"json(CASE WHEN {condition} THEN 'true' ELSE 'false' END)"
+
+    def by_code_point(self, expression: str) -> str:
+        return expression  # BINARY, SQLite's default: UTF-8 bytes, in code point order
 
     def embed(self, expression: str) -> str:
         # A value from a subquery or CASE loses its JSON subtype and would be quoted as a
@@ -124,6 +138,12 @@ class PostgresJson(JsonSql):
 
     def list(self, items: Sequence[str]) -> str:
         return "json_build_array(" + ", ".join(items) + ")"
+
+    def boolean(self, condition: str) -> str:
+        return f"({condition})"
+
+    def by_code_point(self, expression: str) -> str:
+        return f'{expression} COLLATE "C"'
 
     def embed(self, expression: str) -> str:
         return expression

@@ -1,10 +1,10 @@
 """Answer the hottest reads with one SQL statement whose result is the response's JSON.
 
-For an operation `compile_operation` accepts (an asset's incident page, an incident by URN),
-the database builds the whole `data` object and the view writes its bytes unchanged: no
-per-field execution, no ORM rows. Everything else, and every request whose arguments the
-resolvers would refuse, runs through the resolvers, which stay the reference (a differential
-test holds the two to byte-identical answers).
+For an operation `compile_operation` accepts (an asset's incident page and health, an incident
+by URN, a search of incidents without words), the database builds the whole `data` object and
+the view writes its bytes unchanged: no per-field execution, no ORM rows. Everything else, and
+every request whose arguments the resolvers would refuse, runs through the resolvers, which
+stay the reference (a differential test holds the two to byte-identical answers).
 
 Two ways in. The extension answers inside strawberry's pipeline, after parsing, validation
 and every other extension's checks. Once it has answered a query text, that text is known
@@ -24,16 +24,17 @@ from graphql import DocumentNode, ExecutionResult
 from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 
-from incident_graph.api.compiled_plans import Compiled, compile_operation
+from incident_graph.api.compiled_plans import Compiled, PlanLimits, compile_operation
 from incident_graph.api.context import Context
+from incident_graph.config import Settings
 from incident_graph.domain.errors import BadUserInputError
 from incident_graph.domain.text import refuse_nul
 from incident_graph.store import Database
 from incident_graph.store.compiled import run_plan
 
-# Distinct (schema, lineage depth, query text, operation name) entries remembered.
+# Distinct (schema, limits, query text, operation name) entries remembered.
 _CACHE_SIZE: Final = 1024
-_Key = tuple[int, int, str, str | None]
+_Key = tuple[int, PlanLimits, str, str | None]
 
 
 class _Lru:
@@ -84,13 +85,11 @@ class CompiledReads(SchemaExtension):
             and isinstance(context.request, Request)
             and context.settings.compiled_reads
         ):
-            depth = context.settings.lineage_max_depth
-            key = (id(ctx.schema), depth, ctx.query, ctx.operation_name)
+            limits = plan_limits(context.settings)
+            key = (id(ctx.schema), limits, ctx.query, ctx.operation_name)
             compiled = _compiled.get(key)
             if compiled is False:
-                compiled = compile_operation(
-                    ctx.graphql_document, ctx.operation_name, lineage_depth=depth
-                )
+                compiled = compile_operation(ctx.graphql_document, ctx.operation_name, limits)
                 _compiled.put(key, compiled)
             if isinstance(compiled, Compiled):
                 data = await _run(context.db, compiled, ctx.variables)
@@ -101,8 +100,15 @@ class CompiledReads(SchemaExtension):
         yield
 
 
+def plan_limits(settings: Settings) -> PlanLimits:
+    return PlanLimits(
+        lineage_depth=settings.lineage_max_depth,
+        max_matches=settings.incident_search_max_matches,
+    )
+
+
 async def answer_known(
-    db: Database, schema: object, lineage_depth: int, payload: Mapping[str, Any]
+    db: Database, schema: object, limits: PlanLimits, payload: Mapping[str, Any]
 ) -> bytes | None:
     """The whole response body for a request whose text the extension has answered before,
     or None: strawberry runs it (and answers any refusal its own way)."""
@@ -115,7 +121,7 @@ async def answer_known(
         payload.get("extensions"), dict | None
     ):
         return None
-    compiled = _answered.get((id(schema), lineage_depth, query, operation_name))
+    compiled = _answered.get((id(schema), limits, query, operation_name))
     if not isinstance(compiled, Compiled):
         return None
     try:
@@ -126,4 +132,4 @@ async def answer_known(
     return None if data is None else b'{"data":' + data + b"}"
 
 
-__all__ = ["CompiledReads", "answer_known"]
+__all__ = ["CompiledReads", "answer_known", "plan_limits"]

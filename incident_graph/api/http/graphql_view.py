@@ -18,7 +18,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from incident_graph.api.assets.types import asset_from_row
 from incident_graph.api.context import Context
 from incident_graph.api.errors import BAD_USER_INPUT
-from incident_graph.api.extensions.compiled_reads import answer_known
+from incident_graph.api.extensions.compiled_reads import answer_known, plan_limits
 from incident_graph.api.http.admitted import AdmittedRequest, admitted_of
 from incident_graph.api.http.errors import format_error, graphql_error_body
 from incident_graph.api.http.media import GRAPHQL_RESPONSE, JSON, response_media_type
@@ -51,6 +51,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> None:
         super().__init__(schema, graphql_ide=None, subscription_protocols=())
         self._settings = settings
+        self._limits = plan_limits(settings)
         self._db = db
         self._writer = writer
         self._keyring = keyring
@@ -85,7 +86,7 @@ class GraphQLView(GraphQL[Context, None]):
         content_type, _ = parse_content_type(request.headers.get("content-type", ""))
         if payload is None or "application/json" not in content_type:
             return None
-        body = await answer_known(self._db, self.schema, self._settings.lineage_max_depth, payload)
+        body = await answer_known(self._db, self.schema, self._limits, payload)
         if body is None:
             return None
         return Response(body, media_type=_media_type(request))

@@ -3,8 +3,6 @@ our searchIncidents."""
 
 from __future__ import annotations
 
-from typing import Final
-
 import strawberry
 
 from incident_graph.api.context import Info
@@ -18,6 +16,7 @@ from incident_graph.api.search.inputs import (
 )
 from incident_graph.api.search.request import build_request, facets, results
 from incident_graph.api.search.types import (
+    INCIDENT_FACET_NAMES,
     AggregationMetadata,
     FacetMetadata,
     IncidentSearchResults,
@@ -30,14 +29,6 @@ from incident_graph.domain import scroll
 from incident_graph.domain.paging import page
 from incident_graph.store import incident_search as incident_search_store
 from incident_graph.store import search as search_store
-
-_INCIDENT_FACET_NAMES: Final = {
-    incident_search_store.STATE: "State",
-    incident_search_store.STAGE: "Stage",
-    incident_search_store.PRIORITY: "Priority",
-    incident_search_store.TYPE: "Type",
-    incident_search_store.PLATFORM: "Platform",
-}
 
 
 @strawberry.type
@@ -151,7 +142,7 @@ class IncidentSearchQueries:
             facets=[
                 FacetMetadata(
                     field=name,
-                    display_name=_INCIDENT_FACET_NAMES[name],
+                    display_name=INCIDENT_FACET_NAMES[name],
                     aggregations=[
                         AggregationMetadata(value=v, count=Long(n)) for v, n in counts.items()
                     ],

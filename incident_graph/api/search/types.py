@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 
 from incident_graph.api.entity import Entity
 from incident_graph.api.incidents.types import Incident
 from incident_graph.api.scalars import Long
+from incident_graph.store import incident_search as incident_search_store
+
+# searchIncidents' facets, in the order they are answered, with the names they show.
+INCIDENT_FACET_NAMES: Final = {
+    incident_search_store.STATE: "State",
+    incident_search_store.STAGE: "Stage",
+    incident_search_store.PRIORITY: "Priority",
+    incident_search_store.TYPE: "Type",
+    incident_search_store.PLATFORM: "Platform",
+}
 
 
 @strawberry.type(description="A field of the entity the query matched.")

@@ -56,6 +56,13 @@ class Obj:
 
 
 @dataclass(frozen=True, slots=True)
+class Items:
+    """A JSON array of values known when planning (searchIncidents' facets)."""
+
+    values: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OrNull:
     """`value`, or null where the row's `column` is null (an acknowledgement not yet made)."""
 
@@ -134,6 +141,58 @@ class Health:
     depth: int
 
 
+@dataclass(frozen=True, slots=True)
+class SearchShape:
+    """Which of searchIncidents' filters are set, how many values each list names (by the
+    criteria's field names: `states`, `assignees`, ...), and the sort ((field, order), or None
+    for newest first)."""
+
+    lists: tuple[tuple[str, int], ...] = ()
+    created_after: bool = False
+    created_before: bool = False
+    sort: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTotal:
+    """The matches counted, up to the root's `max_matches`."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCapped:
+    """Whether more incidents match than `max_matches` (totalIsLowerBound)."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPageSize:
+    """How many incidents the page holds."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """The page of incidents in the search's order, each as `incident`."""
+
+    prefix: str
+    incident: Obj
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValues:
+    """One facet's values (`state`, `stage`, `priority`, `type`, `platform`) over the matches
+    considered, most frequent first then by value, each as `element` (whose rows have
+    `facet_value` and `facet_count`)."""
+
+    prefix: str
+    facet: str
+    element: Obj
+
+
 Node = (
     Column
     | Const
@@ -141,6 +200,7 @@ Node = (
     | Elapsed
     | TypenameOf
     | Obj
+    | Items
     | OrNull
     | PageTotal
     | PageIncidents
@@ -149,6 +209,11 @@ Node = (
     | UpstreamAssets
     | ActiveUrns
     | Health
+    | SearchTotal
+    | SearchCapped
+    | SearchPageSize
+    | SearchPage
+    | FacetValues
 )
 
 
@@ -169,7 +234,23 @@ class IncidentRoot:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentSearchRoot:
+    """searchIncidents without words to match, as `value`. Its parameters are named after
+    `prefix`: `<prefix>start`, `<prefix>count`, `<prefix><field><N>` for the N-th value of a
+    list, `<prefix>created_after`, `<prefix>created_before`."""
+
+    prefix: str
+    shape: SearchShape
+    # The server's bound on the matches a search considers (the most recently raised).
+    max_matches: int
+    value: Obj
+
+
+Root = AssetRoot | IncidentRoot | IncidentSearchRoot | Const
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The `data` object of a query: each response key with its root value."""
 
-    roots: tuple[tuple[str, AssetRoot | IncidentRoot | Const], ...]
+    roots: tuple[tuple[str, Root], ...]

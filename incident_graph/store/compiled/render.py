@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Final
 
+from incident_graph.domain.enums import IncidentPriority
 from incident_graph.store.compiled.plan import (
     ActiveUrns,
     AssetRoot,
     Column,
     Const,
     Elapsed,
+    FacetValues,
     Health,
     HealthValue,
-    IncidentRoot,
+    IncidentSearchRoot,
+    Items,
     Node,
     Null,
     Obj,
@@ -23,6 +27,12 @@ from incident_graph.store.compiled.plan import (
     PageTotal,
     Param,
     Plan,
+    Root,
+    SearchCapped,
+    SearchPage,
+    SearchPageSize,
+    SearchShape,
+    SearchTotal,
     TypenameOf,
     UpstreamAssets,
 )
@@ -54,11 +64,53 @@ _PROBLEM_COUNT = "coalesce((SELECT pc.n FROM problem_counts AS pc WHERE pc.root 
 _CHECKS = "FROM checks AS c WHERE c.asset_id = {asset}.id"
 
 
+# searchIncidents' list filters on the incident's own columns, and on its other rows
+# (store.incident_search._conditions).
+_SEARCH_COLUMNS: Final = {
+    "states": "state",
+    "stages": "stage",
+    "priorities": "priority",
+    "types": "incident_type",
+    "source_types": "source_type",
+    "creators": "created_actor",
+    "leads": "lead_urn",
+}
+_ON_ASSETS: Final = (
+    "i.id IN (SELECT ia.incident_id FROM incident_assets AS ia "
+    "JOIN assets AS a ON a.id = ia.asset_id{owners} WHERE {column} IN ({values}))"
+)
+_OWNED: Final = " JOIN asset_owners AS ao ON ao.asset_id = ia.asset_id"
+_SEARCH_LINKED: Final = {
+    "assignees": (
+        "i.id IN (SELECT incident_id FROM incident_assignees WHERE assignee_urn IN ({values}))"
+    ),
+    "resources": _ON_ASSETS.replace("{owners}", "").replace("{column}", "a.urn"),
+    "platforms": _ON_ASSETS.replace("{owners}", "").replace("{column}", "a.platform"),
+    "owners": _ON_ASSETS.replace("{owners}", _OWNED).replace("{column}", "ao.owner_urn"),
+}
+# Incidents without a priority have no rank, and come last whichever way priorities sort.
+_PRIORITY_RANK: Final = (
+    "CASE i.priority "
+    + " ".join(f"WHEN {literal(p.value)} THEN {n}" for n, p in enumerate(IncidentPriority, 1))
+    + " ELSE NULL END"
+)
+# Facet values: the incident's own column, or the platforms of its assets.
+_FACET_COLUMNS: Final = {
+    "state": "state",
+    "stage": "stage",
+    "priority": "priority",
+    "type": "incident_type",
+}
+
+
 @cache
 def render(plan: Plan, json: JsonSql) -> Rendered:
     """Built once per plan and dialect: rendering costs more than running a small page."""
     builder = _Builder(json)
     ctes = [*builder.lineage_walk(plan), *builder.shared_values(plan)]
+    for _, root in plan.roots:
+        if isinstance(root, IncidentSearchRoot):
+            ctes += builder.search(root)
     pairs = [(key, builder.root(root)) for key, root in plan.roots]
     with_clause = "WITH RECURSIVE " + ", ".join(ctes) + " " if ctes else ""
     return Rendered(sql=with_clause + json.answer(json.object(pairs)), params=tuple(builder.params))
@@ -79,6 +131,9 @@ class _Builder:
     stats: str = ""
     # Asset values that several roots select alike, by the CTE that computes them all.
     shared: dict[Obj, str] = field(default_factory=dict)
+    # Each incident search's filter shape and bound on matches, by its prefix.
+    search_shapes: dict[str, SearchShape] = field(default_factory=dict)
+    search_limits: dict[str, int] = field(default_factory=dict)
 
     def table(self) -> str:
         self.tables += 1
@@ -147,9 +202,11 @@ class _Builder:
             ),
         ]
 
-    def root(self, root: AssetRoot | IncidentRoot | Const) -> str:
+    def root(self, root: Root) -> str:
         if isinstance(root, Const):
             return self.json.text(root.value)
+        if isinstance(root, IncidentSearchRoot):
+            return self.node(root.value, "i")
         if isinstance(root, AssetRoot):
             shared = self.shared.get(root.value)
             if shared is not None:
@@ -184,14 +241,22 @@ class _Builder:
             return f"CASE {row}.{node.column} {cases} END"
         if isinstance(node, Obj):
             return json.object([(key, self.node(value, row)) for key, value in node.fields])
+        if isinstance(node, Items):
+            return json.list([self.node(value, row) for value in node.values])
         if isinstance(node, OrNull):
             value = self.node(node.value, row)
             return json.embed(f"(CASE WHEN {row}.{node.column} IS NULL THEN NULL ELSE {value} END)")
+        return self.rows_node(node, row)
+
+    def rows_node(self, node: Node, row: str) -> str:
+        """A value read from other rows: a page, a search, health."""
         if isinstance(node, PageTotal):
             conditions = self.conditions(node.prefix, node.shape, row)
             return f"(SELECT count(*) FROM incident_assets AS ia WHERE {conditions})"
         if isinstance(node, PageIncidents):
             return self.page(node, row)
+        if isinstance(node, SearchTotal | SearchCapped | SearchPageSize | SearchPage | FacetValues):
+            return self.search_node(node)
         return self.health_node(node, row)
 
     def health_node(self, node: Node, row: str) -> str:
@@ -368,3 +433,116 @@ class _Builder:
                 f"WHERE assignee_urn IN ({urns}))"
             )
         return " AND ".join(out)
+
+    def search(self, root: IncidentSearchRoot) -> list[str]:
+        """searchIncidents' matches as store.incident_search finds them without words:
+        `found` counts up to `max_matches` + 1 of them; `considered` is every match, or the
+        `max_matches` most recently raised when more match; `page` is the page of those in
+        the search's order."""
+        p, most = root.prefix, root.max_matches
+        found = f"(SELECT n FROM {p}found)"
+        ctes = [
+            (
+                f"{p}found AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT i.id "
+                f"FROM incidents AS i WHERE {self.search_conditions(p, root.shape)} "
+                f"LIMIT {most + 1:d}) AS f)"
+            )
+        ]
+        # Only one branch runs: its condition on `found` is tested once, before any row. The
+        # capped one walks newest first; the other reads every match without sorting them.
+        ctes.append(
+            f"{p}considered AS MATERIALIZED (SELECT c.id AS id FROM (SELECT i.id AS id "
+            f"FROM incidents AS i WHERE {self.search_conditions(p, root.shape)} "
+            f"AND {found} > {most:d} ORDER BY i.created_ms DESC, i.id DESC "
+            f"LIMIT {most:d}) AS c UNION ALL SELECT i.id FROM incidents AS i "
+            f"WHERE {self.search_conditions(p, root.shape)} AND {found} <= {most:d})"
+        )
+        order = ", ".join(f"i.{key}" for key in _search_order(root.shape))
+        limit = self.bind(f"{p}count")
+        offset = self.bind(f"{p}start")
+        ctes.append(
+            f"{p}page AS MATERIALIZED (SELECT i.*, {_PRIORITY_RANK} AS priority_rank "
+            f"FROM incidents AS i WHERE i.id IN (SELECT id FROM {p}considered) "
+            f"ORDER BY {order.replace('i.priority_rank', _PRIORITY_RANK)} "
+            f"LIMIT {limit} OFFSET {offset})"
+        )
+        self.search_shapes[p] = root.shape
+        self.search_limits[p] = most
+        return ctes
+
+    def search_conditions(self, prefix: str, shape: SearchShape) -> str:
+        out: list[str] = []
+        for name, n in shape.lists:
+            values = ", ".join(self.bind(f"{prefix}{name}{k}") for k in range(n))
+            column = _SEARCH_COLUMNS.get(name)
+            if column is not None:
+                out.append(f"i.{column} IN ({values})")
+            else:
+                out.append(_SEARCH_LINKED[name].replace("{values}", values))
+        if shape.created_after:
+            out.append(f"i.created_ms >= {self.bind(prefix + 'created_after')}")
+        if shape.created_before:
+            out.append(f"i.created_ms <= {self.bind(prefix + 'created_before')}")
+        return " AND ".join(out) if out else "1 = 1"
+
+    def search_node(
+        self, node: SearchTotal | SearchCapped | SearchPageSize | SearchPage | FacetValues
+    ) -> str:
+        json = self.json
+        p = node.prefix
+        if isinstance(node, SearchTotal):
+            # The cap is in the SQL text: a plan is made per server setting.
+            most = self._max_matches(p)
+            return f"(SELECT CASE WHEN n > {most:d} THEN {most:d} ELSE n END FROM {p}found)"
+        if isinstance(node, SearchCapped):
+            return json.boolean(f"(SELECT n FROM {p}found) > {self._max_matches(p):d}")
+        if isinstance(node, SearchPageSize):
+            return f"(SELECT count(*) FROM {p}page)"
+        alias = self.table()
+        if isinstance(node, SearchPage):
+            keys = _search_order(self.search_shapes[p])
+            return json.array(
+                self.node(node.incident, alias),
+                f"SELECT * FROM {p}page ORDER BY {', '.join(keys)}",
+                alias,
+                order_by=", ".join(f"{alias}.{key}" for key in keys),
+            )
+        considered = f"(SELECT id FROM {p}considered)"
+        column = _FACET_COLUMNS.get(node.facet)
+        if column is not None:
+            rows = (
+                f"SELECT i.{column} AS facet_value, count(*) AS facet_count FROM incidents AS i "
+                f"WHERE i.id IN {considered} AND i.{column} IS NOT NULL GROUP BY i.{column}"
+            )
+        else:
+            # An incident on two assets of one platform counts once for it.
+            rows = (
+                "SELECT a.platform AS facet_value, count(DISTINCT ia.incident_id) AS facet_count "
+                "FROM incident_assets AS ia JOIN assets AS a ON a.id = ia.asset_id "
+                f"WHERE ia.incident_id IN {considered} AND a.platform IS NOT NULL "
+                "GROUP BY a.platform"
+            )
+        # Ordered outside the GROUP BY: PostgreSQL takes no collation on an output name.
+        ordered = f"facet_count DESC, {json.by_code_point('g.facet_value')}"
+        return json.array(
+            self.node(node.element, alias),
+            f"SELECT g.facet_value, g.facet_count FROM ({rows}) AS g ORDER BY {ordered}",
+            alias,
+            order_by=f"{alias}.facet_count DESC, {json.by_code_point(alias + '.facet_value')}",
+        )
+
+    def _max_matches(self, prefix: str) -> int:
+        return self.search_limits[prefix]
+
+
+def _search_order(shape: SearchShape) -> list[str]:
+    """searchIncidents' order (store.incident_search._order) as columns of a page row."""
+    newest = ["created_ms DESC", "id DESC"]
+    if shape.sort is None:
+        return newest
+    field_name, order = shape.sort
+    direction = "DESC" if order == "DESC" else "ASC"
+    if field_name == "PRIORITY":
+        return ["priority_rank IS NULL", f"priority_rank {direction}", *newest]
+    column = "created_ms" if field_name == "CREATED" else "updated_ms"
+    return [f"{column} {direction}", f"id {direction}"]
