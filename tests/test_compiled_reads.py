@@ -46,6 +46,27 @@ AWKWARD = [
     "plain",
 ]
 EXAMPLES = 300
+# Names, descriptions, owners and tags for asset searches to match (LIKE's wildcards included);
+# two assets have no incidents.
+ASSETS: list[dict[str, Any]] = [
+    {
+        "urn": DATASETS[0],
+        "name": "orders",
+        "description": "Daily orders",
+        "owners": [{"ownerUrn": USERS[0]}],
+        "tags": ["pii"],
+    },
+    {
+        "urn": DATASETS[1],
+        "name": "orders_daily",
+        "description": "100% of rows",
+        "tags": ["pii", "gold"],
+    },
+    {"urn": DATASETS[2], "name": "Customers", "owners": [{"ownerUrn": USERS[1]}]},
+    {"urn": DASHBOARD, "name": "Sales", "description": "orders by region"},
+    {"urn": "urn:li:dataset:(urn:li:dataPlatform:kafka,events,PROD)", "name": "events_%_raw"},
+    {"urn": "urn:li:chart:(looker,revenue)", "name": "Revenue"},
+]
 # Fewer than the 40 incidents seeded, so searches that match many are capped.
 MAX_MATCHES = 25
 LIMITS = PlanLimits(lineage_depth=10, max_matches=MAX_MATCHES)
@@ -81,7 +102,7 @@ class Pair:
 async def _seed(api: Api, rng: random.Random) -> list[str]:
     await api.gql(
         "mutation($a: [AssetInput!]!) { upsertAssets(input: $a) { created } }",
-        {"a": [{"urn": u} for u in [*DATASETS, DASHBOARD]]},
+        {"a": ASSETS},
         role=Role.ADMIN,
     )
     raised: list[str] = []
@@ -351,16 +372,116 @@ SEARCH_FILTERS: list[tuple[str, list[Any], list[Any]]] = [
 ]
 
 
-def _inline_input(value: Any, key: str = "") -> str:
-    """A searchIncidents input written in the query: enum names bare, the rest as JSON."""
+INCIDENT_ENUMS = frozenset({*ENUM_LISTS, "field", "order"})
+ASSET_ENUMS = frozenset({"types", "condition", "sortOrder"})
+
+
+def _inline_input(value: Any, enums: frozenset[str], key: str = "") -> str:
+    """An input object written in the query: the values of `enums` fields bare (enum
+    names), the rest as JSON."""
     if isinstance(value, dict):
-        fields = ", ".join(f"{k}: {_inline_input(v, k)}" for k, v in value.items())
+        fields = ", ".join(f"{k}: {_inline_input(v, enums, k)}" for k, v in value.items())
         return "{" + fields + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_inline_input(v, key) for v in value) + "]"
-    if isinstance(value, str) and key in {*ENUM_LISTS, "field", "order"}:
+        return "[" + ", ".join(_inline_input(v, enums, key) for v in value) + "]"
+    if isinstance(value, str) and key in enums:
         return value
     return json.dumps(value)
+
+
+def _input_arg(draw: st.DrawFn, built: Built, given: dict[str, Any], graphql_type: str) -> str:
+    """`input: ...`, written inline or through a variable (sometimes with a field the input
+    does not have)."""
+    if draw(st.booleans()):
+        var = f"v{len(built.declared)}"
+        built.declared.append(f"${var}: {graphql_type}!")
+        if built.bad and draw(st.integers(0, 3)) == 0:
+            given["unknownField"] = 1
+        built.variables[var] = given
+        return f"input: ${var}"
+    enums = INCIDENT_ENUMS if graphql_type == "SearchIncidentsInput" else ASSET_ENUMS
+    return f"input: {_inline_input(given, enums)}"
+
+
+CRITERIA: list[dict[str, Any]] = [
+    {"field": "hasActiveIncidents", "values": ["true"]},
+    {"field": "hasActiveIncidents", "values": ["false"]},
+    {"field": "hasActiveIncidents", "values": ["TRUE", "false"]},
+    {"field": "hasResolvedIncidents", "values": ["true"], "negated": True},
+    {"field": "hasFailingAssertions", "values": ["false"]},
+    {"field": "numActiveIncidents", "values": ["2"], "condition": "GREATER_THAN"},
+    {"field": "numActiveIncidents", "values": ["0"], "condition": "EQUAL"},
+    {"field": "activeIncidentTypes", "values": ["FRESHNESS", "custom"]},
+    {"field": "activeIncidentPriorities", "values": ["HIGH"], "negated": None},
+    {"field": "_entityType", "values": ["DATASET"]},
+    {"field": "platform", "values": ["snowflake", "urn:li:dataPlatform:kafka"]},
+    {"field": "platform.keyword", "value": "looker"},
+    {"field": "owners", "values": [USERS[0]]},
+    {"field": "tags", "values": ["pii"]},
+    {"field": "tags", "values": ["urn:li:tag:gold"], "negated": True},
+    {"field": "removed", "values": ["false"]},
+]
+BAD_CRITERIA: list[dict[str, Any]] = [
+    {"field": "nope", "values": ["x"]},
+    {"field": "numActiveIncidents", "values": ["x"]},
+    {"field": "platform", "values": []},
+]
+ASSET_SEARCH_RESULTS: list[Any] = [
+    "start",
+    "count",
+    "total",
+    "__typename",
+    (
+        "searchResults",
+        [
+            "__typename",
+            ("entity", ["urn", "type", "__typename"]),
+            ("matchedFields", ["name", "value"]),
+            ("extraProperties", ["name", "value"]),
+        ],
+    ),
+]
+
+
+@st.composite
+def asset_search_field(draw: st.DrawFn, built: Built) -> str:
+    criteria = st.lists(
+        st.sampled_from(CRITERIA + BAD_CRITERIA if built.bad else CRITERIA), max_size=3
+    )
+    given: dict[str, Any] = {
+        "query": draw(st.sampled_from(["*", "", "orders", "ORD", "%", "_", "sales", "none"]))
+    }
+    for name, values in (
+        ("types", [["DATASET"], ["DASHBOARD", "CHART"], None, *([["INCIDENT"]] * built.bad)]),
+        ("orFilters", [None, []]),
+        ("filters", [None]),
+        (
+            "sortInput",
+            [
+                None,
+                {"sortCriterion": {"field": "name", "sortOrder": "DESCENDING"}},
+                {"sortCriteria": [{"field": "numActiveIncidents", "sortOrder": "DESCENDING"}]},
+                {"sortCriteria": [{"field": "urn", "sortOrder": "DESCENDING"}, {"field": "name"}]},
+                {"sortCriteria": []},
+                *([{"sortCriteria": [{"field": "title"}]}] * built.bad),
+            ],
+        ),
+        ("start", [0, 1, 5, None, *([-1] * built.bad)]),
+        ("count", [0, 2, 10, None, *([10_000] * built.bad)]),
+        ("viewUrn", [None, *(["urn:li:dataHubView:x"] * built.bad)]),
+    ):
+        if draw(st.integers(0, 2)) == 0:
+            continue
+        given[name] = draw(st.sampled_from(values))
+        if name == "orFilters" and draw(st.booleans()):
+            given[name] = [{"and": draw(criteria)} for _ in range(draw(st.integers(1, 2)))]
+        if name == "filters" and draw(st.booleans()):
+            given[name] = draw(criteria)
+    inner = list(ASSET_SEARCH_RESULTS)
+    if draw(st.integers(0, 15)) == 0:
+        inner.append(("facets", ["field"]))
+    written = _input_arg(draw, built, given, "SearchAcrossEntitiesInput")
+    return f"searchAcrossEntities({written}) {{ {draw(selection(inner, built.fragments))} }}"
 
 
 @st.composite
@@ -369,19 +490,11 @@ def search_field(draw: st.DrawFn, built: Built) -> str:
     for name, good, bad in SEARCH_FILTERS:
         if draw(st.integers(0, 2)) == 0:
             given[name] = built.pick(draw, good, bad)
-    if draw(st.booleans()):
-        var = f"v{len(built.declared)}"
-        built.declared.append(f"${var}: SearchIncidentsInput!")
-        if built.bad and draw(st.integers(0, 3)) == 0:
-            given["unknownField"] = 1
-        built.variables[var] = given
-        written = f"${var}"
-    else:
-        written = _inline_input(given)
+    written = _input_arg(draw, built, given, "SearchIncidentsInput")
     inner = list(SEARCH_RESULTS)
     if draw(st.integers(0, 15)) == 0:
         inner.append(("incidents", ["assignees { urn }"]))
-    return f"searchIncidents(input: {written}) {{ {draw(selection(inner, built.fragments))} }}"
+    return f"searchIncidents({written}) {{ {draw(selection(inner, built.fragments))} }}"
 
 
 @st.composite
@@ -391,7 +504,15 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
     for n in range(draw(st.integers(1, 3))):
         kind = draw(
             st.sampled_from(
-                ["dataset", "dataset", "dashboard", "incident", "searchIncidents", "__typename"]
+                [
+                    "dataset",
+                    "dataset",
+                    "dashboard",
+                    "incident",
+                    "searchIncidents",
+                    "searchAcrossEntities",
+                    "__typename",
+                ]
             )
         )
         alias = f"r{n}: "
@@ -406,6 +527,9 @@ def operation(draw: st.DrawFn, incidents: list[str]) -> dict[str, Any]:
             continue
         if kind == "searchIncidents":
             roots.append(alias + draw(search_field(built)))
+            continue
+        if kind == "searchAcrossEntities":
+            roots.append(alias + draw(asset_search_field(built)))
             continue
         good = [*DATASETS, "urn:li:dataset:(urn:li:dataPlatform:x,unknown,PROD)"]
         bad = ["bad", DASHBOARD]
@@ -443,14 +567,16 @@ def test_compiled_and_resolver_answers_are_the_same_bytes(settings: Settings) ->
                 text = body["query"]
                 compiled["all"] += 1
                 compiled["searches"] += "searchIncidents" in text
+                compiled["asset searches"] += "searchAcrossEntities" in text
                 compiled["fragments"] += "..." in text
 
         same()
     # Most drawn operations compile; the rest (bad arguments, uncompiled fields) fall back.
     print(f"compiled of {EXAMPLES}: {dict(compiled)}")  # noqa: T201
     assert compiled["all"] >= EXAMPLES // 2
-    assert compiled["searches"] >= EXAMPLES // 10
-    assert compiled["fragments"] >= EXAMPLES // 10
+    assert compiled["searches"] >= EXAMPLES // 15
+    assert compiled["asset searches"] >= EXAMPLES // 15
+    assert compiled["fragments"] >= EXAMPLES // 15
 
 
 def _compiles(body: dict[str, Any]) -> bool:
@@ -499,6 +625,14 @@ SEARCH_QUERY = (
 )
 
 
+# DataHub's asset search as pipelines send it (the benchmark's shape).
+ASSET_SEARCH_QUERY = (
+    "query($input: SearchAcrossEntitiesInput!) { searchAcrossEntities(input: $input) "
+    "{ start count total searchResults { entity { urn type } } } }"
+)
+ACTIVE = {"and": [{"field": "hasActiveIncidents", "values": ["true"]}]}
+
+
 def test_known_texts_are_answered_alike_whatever_their_variables(settings: Settings) -> None:
     """The hot shapes compile; once a text is known, the view's own path answers it, and a
     request it must not answer (NUL in a variable, a refused argument, a variable of the
@@ -529,8 +663,25 @@ def test_known_texts_are_answered_alike_whatever_their_variables(settings: Setti
             {"query": SEARCH_QUERY, "variables": {"input": {"start": -1}}},
             {"query": SEARCH_QUERY, "variables": {"input": {"states": ["OPEN"]}}},
             {"query": SEARCH_QUERY, "variables": {"input": {"leadUrns": ["x\x00"]}}},
+            {
+                "query": ASSET_SEARCH_QUERY,
+                "variables": {"input": {"query": "*", "types": ["DATASET"], "orFilters": [ACTIVE]}},
+            },
+            {
+                "query": ASSET_SEARCH_QUERY,
+                "variables": {
+                    "input": {
+                        "query": "Orders",
+                        "sortInput": {
+                            "sortCriterion": {"field": "name", "sortOrder": "DESCENDING"}
+                        },
+                    }
+                },
+            },
+            {"query": ASSET_SEARCH_QUERY, "variables": {"input": {"query": "*", "viewUrn": "x"}}},
+            {"query": ASSET_SEARCH_QUERY, "variables": {"input": {"query": "*", "count": -1}}},
         ]
-        for body in (bodies[0], bodies[8], bodies[9], *bodies[12:16]):
+        for body in (bodies[0], bodies[8], bodies[9], *bodies[12:16], *bodies[20:22]):
             assert _compiles(body)
         for body in bodies:
             compiled, resolvers = pair.answers(body)
@@ -540,3 +691,7 @@ def test_known_texts_are_answered_alike_whatever_their_variables(settings: Setti
         found = json.loads(content)["data"]["searchIncidents"]
         assert (found["total"], found["totalIsLowerBound"], found["count"]) == (25, True, 20)
         assert sum(a["count"] for a in found["facets"][0]["aggregations"]) == 25
+        # Three datasets have active incidents; "orders" is in three assets' names or text.
+        for body, total in ((bodies[20], 3), (bodies[21], 3)):
+            _, _, content = pair.answers(body)[1]
+            assert json.loads(content)["data"]["searchAcrossEntities"]["total"] == total

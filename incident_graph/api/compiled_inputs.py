@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any, Final
 
 from graphql import (
+    BooleanValueNode,
     EnumValueNode,
     IntValueNode,
     ListTypeNode,
@@ -26,6 +27,8 @@ from graphql import (
     ValueNode,
 )
 
+from incident_graph.api.enums import EntityType, FilterOperator
+from incident_graph.api.search.inputs import SortOrder
 from incident_graph.domain import limits
 from incident_graph.domain.enums import (
     IncidentPriority,
@@ -170,6 +173,53 @@ search_incidents_input: Final = _input_object(
 )
 
 
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise NotCompiledError
+    return value
+
+
+def _absent(_value: Any) -> None:
+    """A field no compiled read takes: only null (or leaving it out) compiles."""
+    raise NotCompiledError
+
+
+_FACET_FILTER: Final = _input_object(
+    {
+        "field": _string,
+        "value": _string,
+        "values": _string_list,
+        "negated": _boolean,
+        "condition": _enum(_names(FilterOperator)),
+    },
+    required=frozenset({"field"}),
+    non_null=frozenset({"field"}),
+)
+_SORT_CRITERION: Final = _input_object(
+    {"field": _string, "sortOrder": _enum(_names(SortOrder))},
+    required=frozenset({"field"}),
+    non_null=frozenset({"field", "sortOrder"}),
+)
+
+search_across_entities_input: Final = _input_object(
+    {
+        "query": _string,
+        "types": _list_of(_enum(_names(EntityType))),
+        "start": _int,
+        "count": _int,
+        "orFilters": _list_of(_input_object({"and": _list_of(_FACET_FILTER)})),
+        "filters": _list_of(_FACET_FILTER),
+        "sortInput": _input_object(
+            {"sortCriterion": _SORT_CRITERION, "sortCriteria": _list_of(_SORT_CRITERION)}
+        ),
+        "viewUrn": _absent,
+        "searchFlags": _absent,
+    },
+    required=frozenset({"query"}),
+    non_null=frozenset({"query"}),
+)
+
+
 _SCALARS: Final[dict[str, Callable[[Any], Any]]] = {
     "String": _string,
     "Int": _int,
@@ -177,6 +227,7 @@ _SCALARS: Final[dict[str, Callable[[Any], Any]]] = {
     "IncidentStage": _enum(frozenset(IncidentStage.__members__)),
     "IncidentPriority": _enum(frozenset(IncidentPriority.__members__)),
     "SearchIncidentsInput": search_incidents_input,
+    "SearchAcrossEntitiesInput": search_across_entities_input,
 }
 
 
@@ -206,7 +257,7 @@ def variable_of(type_node: TypeNode, default: ValueNode | None) -> Variable:
 
 
 def literal_of(node: ValueNode) -> Any:
-    if isinstance(node, StringValueNode | EnumValueNode):
+    if isinstance(node, StringValueNode | EnumValueNode | BooleanValueNode):
         return node.value
     if isinstance(node, IntValueNode):
         return int(node.value)
@@ -216,5 +267,5 @@ def literal_of(node: ValueNode) -> Any:
         return [literal_of(v) for v in node.values]
     if isinstance(node, ObjectValueNode):
         return {f.name.value: literal_of(f.value) for f in node.fields}
-    # Booleans, floats, variables inside lists or objects: no compiled argument takes them.
+    # Floats, variables inside lists or objects: no compiled argument takes them.
     raise NotCompiledError

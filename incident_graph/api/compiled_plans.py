@@ -2,7 +2,8 @@
 
 An operation compiles when every field it selects is one the SQL can build exactly as the
 resolvers answer it: an asset by URN with its `incidents(...)` page and health,
-`incident(urn)`, and searchIncidents without words, with the incident's own fields (not its
+`incident(urn)`, searchIncidents without words (facets included), and searchAcrossEntities
+without facets (each result's entity by URN and type), with the incident's own fields (not its
 timeline, comments, assignees or other entities). Fragments compile when they are on the very
 type they are spread in. Anything else (directives, other fields, a fragment on an interface,
 a variable of another type) returns None and goes through the resolvers, which stay the
@@ -40,7 +41,7 @@ from incident_graph.api.compiled_inputs import (
     value_of,
     variable_of,
 )
-from incident_graph.api.compiled_search import bind_search
+from incident_graph.api.compiled_search import bind_asset_search, bind_search
 from incident_graph.api.search.types import INCIDENT_FACET_NAMES
 from incident_graph.domain import incidents as rules
 from incident_graph.domain.enums import IncidentPriority, IncidentStage, IncidentState
@@ -50,6 +51,11 @@ from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.store.compiled import (
     ActiveUrns,
     AssetRoot,
+    AssetSearchHits,
+    AssetSearchRoot,
+    AssetSearchShape,
+    AssetSearchSize,
+    AssetSearchTotal,
     Column,
     Const,
     Elapsed,
@@ -188,9 +194,11 @@ class _Root:
     incident: Obj = field(default_factory=lambda: Obj(()))
     # A search's parameters' prefix.
     prefix: str = ""
+    # An asset search selects matchedFields.
+    matched_fields: bool = False
 
 
-_Shape = PageFilterShape | SearchShape
+_Shape = PageFilterShape | SearchShape | AssetSearchShape
 
 
 @dataclass(slots=True)
@@ -252,6 +260,13 @@ class Compiled:
             given = None if root.arg is None else value_of(root.arg, variables, None)
             shapes.append(bind_search(root.prefix, given, values))
             return
+        if root.kind == "searchAcrossEntities":
+            given = None if root.arg is None else value_of(root.arg, variables, None)
+            found = bind_asset_search(
+                root.prefix, given, values, matched_fields=root.matched_fields
+            )
+            shapes.append(found)
+            return
         urn = MISSING if root.arg is None else value_of(root.arg, variables, MISSING)
         if not isinstance(urn, str):
             raise NotCompiledError
@@ -274,6 +289,8 @@ class Compiled:
                 value = Obj(root.fields)
                 search = IncidentSearchRoot(root.prefix, shape, self.max_matches, value)
                 out.append((root.key, search))
+            elif root.kind == "searchAcrossEntities":
+                out.append((root.key, AssetSearchRoot(root.prefix, next(shapes), Obj(root.fields))))
             elif root.kind == "incident":
                 out.append((root.key, IncidentRoot(f"r{n}_urn", root.incident)))
             else:
@@ -380,6 +397,13 @@ _DETAILS: Final = {
     ),
 }
 
+
+# A search result's entity: an asset.
+_SEARCH_ENTITY: Final[dict[str, Node]] = {
+    "urn": Column("urn"),
+    "type": Column("entity_type"),
+    "__typename": TypenameOf("entity_type", _ASSET_TYPENAMES),
+}
 
 # A facet value of searchIncidents: never an entity, never a display name of its own.
 _FACET_VALUE: Final[dict[str, Node]] = {
@@ -513,6 +537,9 @@ class _Compiler:
             given = self.args(node, frozenset({"input"})).get("input")
             prefix, fields = self.search_results(node.selection_set)
             return _Root(key=key, kind=name, arg=given, fields=fields, prefix=prefix)
+        if name == "searchAcrossEntities":
+            given = self.args(node, frozenset({"input"})).get("input")
+            return self.asset_search(key, given, node.selection_set)
         return self.asset_root(node)
 
     def asset_root(self, node: FieldNode) -> _Root:
@@ -569,6 +596,54 @@ class _Compiler:
                 raise NotCompiledError
             out.append((key, leaf))
         return prefix, tuple(out)
+
+    def asset_search(
+        self, key: str, given: Arg | None, selection_set: SelectionSetNode | None
+    ) -> _Root:
+        """SearchResults' fields but facets; each result's entity by its URN and type."""
+        prefix = f"a{self.searches}_"
+        self.searches += 1
+        root = _Root(key=key, kind="searchAcrossEntities", arg=given, prefix=prefix)
+        out: list[tuple[str, Node]] = []
+        for node in self.fields(selection_set, "SearchResults"):
+            field_key, name = (node.alias or node.name).value, node.name.value
+            if node.arguments:
+                raise NotCompiledError
+            if name == "searchResults":
+                result = self.asset_search_result(root, node.selection_set)
+                out.append((field_key, AssetSearchHits(prefix, result)))
+                continue
+            leaves: dict[str, Node] = {
+                "start": Param(prefix + "start"),
+                "count": AssetSearchSize(prefix),
+                "total": AssetSearchTotal(prefix),
+                "__typename": Const("SearchResults"),
+            }
+            leaf = leaves.get(name)
+            if leaf is None or node.selection_set is not None:
+                raise NotCompiledError
+            out.append((field_key, leaf))
+        root.fields = tuple(out)
+        return root
+
+    def asset_search_result(self, root: _Root, selection_set: SelectionSetNode | None) -> Obj:
+        out: list[tuple[str, Node]] = []
+        for node in self.fields(selection_set, "SearchResult"):
+            key, name = (node.alias or node.name).value, node.name.value
+            if node.arguments:
+                raise NotCompiledError
+            if name == "entity":
+                out.append((key, Obj(self.leaves(node.selection_set, "Entity", _SEARCH_ENTITY))))
+            elif name in {"matchedFields", "extraProperties"}:
+                # Never any extra properties; no matched fields when every asset matches
+                # (binding refuses a search with words).
+                root.matched_fields = root.matched_fields or name == "matchedFields"
+                out.append((key, Items(())))
+            elif name == "__typename" and node.selection_set is None:
+                out.append((key, Const("SearchResult")))
+            else:
+                raise NotCompiledError
+        return Obj(tuple(out))
 
     def incident_facets(self, prefix: str, selection_set: SelectionSetNode | None) -> Items:
         """Every facet, in searchIncidents' order, each with its values over the matches."""

@@ -6,7 +6,13 @@ dialect's SQL once, and `run` executes it on a request's read session.
 
 from incident_graph.store.compiled.plan import (
     ActiveUrns,
+    AssetCriterion,
     AssetRoot,
+    AssetSearchHits,
+    AssetSearchRoot,
+    AssetSearchShape,
+    AssetSearchSize,
+    AssetSearchTotal,
     Column,
     Const,
     Elapsed,
@@ -38,7 +44,13 @@ from incident_graph.store.compiled.run import run_plan
 
 __all__ = [
     "ActiveUrns",
+    "AssetCriterion",
     "AssetRoot",
+    "AssetSearchHits",
+    "AssetSearchRoot",
+    "AssetSearchShape",
+    "AssetSearchSize",
+    "AssetSearchTotal",
     "Column",
     "Const",
     "Elapsed",

@@ -193,6 +193,53 @@ class FacetValues:
     element: Obj
 
 
+@dataclass(frozen=True, slots=True)
+class AssetCriterion:
+    """One filter of an asset search: its field (domain.search's names), how many values it
+    names, whether it is negated, and its condition: the comparison for numActiveIncidents,
+    and for a yes/no field which values it keeps (`true`, `false` or `both`)."""
+
+    field: str
+    values: int
+    negated: bool
+    condition: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSearchShape:
+    """An asset search without its values: whether it has words to match, how many types it
+    names, its OR of AND groups, its order ((key, descending), ending with the URN), and
+    whether removed assets are left out."""
+
+    words: bool
+    types: int
+    groups: tuple[tuple[AssetCriterion, ...], ...]
+    keys: tuple[tuple[str, bool], ...]
+    hide_removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSearchTotal:
+    """How many assets the search matches."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSearchSize:
+    """How many assets the page holds."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSearchHits:
+    """The page of assets, each as `element` (whose rows are assets)."""
+
+    prefix: str
+    element: Obj
+
+
 Node = (
     Column
     | Const
@@ -214,6 +261,9 @@ Node = (
     | SearchPageSize
     | SearchPage
     | FacetValues
+    | AssetSearchTotal
+    | AssetSearchSize
+    | AssetSearchHits
 )
 
 
@@ -246,7 +296,19 @@ class IncidentSearchRoot:
     value: Obj
 
 
-Root = AssetRoot | IncidentRoot | IncidentSearchRoot | Const
+@dataclass(frozen=True, slots=True)
+class AssetSearchRoot:
+    """searchAcrossEntities without facets, as `value`. Its parameters are named after
+    `prefix`: `<prefix>start`, `<prefix>count`, `<prefix>needle`, `<prefix>contains`,
+    `<prefix>starts` (the words, and LIKE patterns for them), `<prefix>type<N>`, and
+    `<prefix>g<G>c<C>v<N>` for the N-th value of group G's C-th criterion."""
+
+    prefix: str
+    shape: AssetSearchShape
+    value: Obj
+
+
+Root = AssetRoot | IncidentRoot | IncidentSearchRoot | AssetSearchRoot | Const
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,15 @@ from functools import cache
 from typing import Final
 
 from incident_graph.domain.enums import IncidentPriority
+from incident_graph.store.compiled import asset_search_sql
 from incident_graph.store.compiled.plan import (
     ActiveUrns,
     AssetRoot,
+    AssetSearchHits,
+    AssetSearchRoot,
+    AssetSearchShape,
+    AssetSearchSize,
+    AssetSearchTotal,
     Column,
     Const,
     Elapsed,
@@ -134,6 +140,7 @@ class _Builder:
     # Each incident search's filter shape and bound on matches, by its prefix.
     search_shapes: dict[str, SearchShape] = field(default_factory=dict)
     search_limits: dict[str, int] = field(default_factory=dict)
+    asset_searches: dict[str, AssetSearchShape] = field(default_factory=dict)
 
     def table(self) -> str:
         self.tables += 1
@@ -207,6 +214,9 @@ class _Builder:
             return self.json.text(root.value)
         if isinstance(root, IncidentSearchRoot):
             return self.node(root.value, "i")
+        if isinstance(root, AssetSearchRoot):
+            self.asset_searches[root.prefix] = root.shape
+            return self.node(root.value, "a")
         if isinstance(root, AssetRoot):
             shared = self.shared.get(root.value)
             if shared is not None:
@@ -257,6 +267,8 @@ class _Builder:
             return self.page(node, row)
         if isinstance(node, SearchTotal | SearchCapped | SearchPageSize | SearchPage | FacetValues):
             return self.search_node(node)
+        if isinstance(node, AssetSearchTotal | AssetSearchSize | AssetSearchHits):
+            return self.asset_search_node(node)
         return self.health_node(node, row)
 
     def health_node(self, node: Node, row: str) -> str:
@@ -529,6 +541,33 @@ class _Builder:
             f"SELECT g.facet_value, g.facet_count FROM ({rows}) AS g ORDER BY {ordered}",
             alias,
             order_by=f"{alias}.facet_count DESC, {json.by_code_point(alias + '.facet_value')}",
+        )
+
+    def asset_search_node(self, node: AssetSearchTotal | AssetSearchSize | AssetSearchHits) -> str:
+        p = node.prefix
+        shape = self.asset_searches[p]
+        if isinstance(node, AssetSearchTotal):
+            where = asset_search_sql.where(p, shape, self.bind)
+            return f"(SELECT count(*) FROM assets AS a WHERE {where})"
+        if isinstance(node, AssetSearchSize):
+            return f"(SELECT count(*) FROM ({self.asset_page(p, shape)}) AS x)"
+        alias = self.table()
+        element = self.node(node.element, alias)
+        return self.json.array(
+            element,
+            self.asset_page(p, shape),
+            alias,
+            order_by=asset_search_sql.order(shape, alias),
+        )
+
+    def asset_page(self, p: str, shape: AssetSearchShape) -> str:
+        rank = asset_search_sql.rank(p, shape, self.bind)
+        where = asset_search_sql.where(p, shape, self.bind)
+        order = asset_search_sql.order(shape)
+        limit, offset = self.bind(f"{p}count"), self.bind(f"{p}start")
+        return (
+            f"SELECT a.*, {rank} AS relevance_rank FROM assets AS a WHERE {where} "
+            f"ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         )
 
     def _max_matches(self, prefix: str) -> int:
