@@ -6,7 +6,13 @@ import pytest
 
 from incident_graph.domain import scroll
 from incident_graph.domain.errors import BadUserInputError
-from incident_graph.domain.search import Sort, build_asset_search, build_sorts
+from incident_graph.domain.search import (
+    RawCriterion,
+    Sort,
+    build_asset_search,
+    build_filter_groups,
+    build_sorts,
+)
 
 
 def _search(text: str, sorts: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -32,3 +38,20 @@ def test_scroll_ids_round_trip_and_are_checked_against_the_order() -> None:
         scroll.decode(scroll.encode(keys, values), keys[1:])
     with pytest.raises(BadUserInputError, match="not one this server gave out"):
         scroll.decode(scroll.encode(keys, (True, "x")), keys)  # a bool is no count
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "1.5", str(2**63), ""])
+def test_active_incident_counts_are_whole_ascii_numbers_a_bigint_holds(value: str) -> None:
+    raw = RawCriterion(
+        field="numActiveIncidents", value=None, values=[value], negated=None, condition="EQUAL"
+    )
+    with pytest.raises(BadUserInputError, match="one whole number"):
+        build_filter_groups([[raw]], None)
+    ok = RawCriterion(
+        field="numActiveIncidents",
+        value=None,
+        values=[str(2**63 - 1)],
+        negated=None,
+        condition=None,
+    )
+    assert build_filter_groups([[ok]], None)[0][0].values == (str(2**63 - 1),)

@@ -10,6 +10,7 @@ from incident_graph import urns
 from incident_graph.domain.assets import tag_name
 from incident_graph.domain.enums import IncidentPriority, IncidentType
 from incident_graph.domain.errors import BadUserInputError
+from incident_graph.domain.limits import LONG_MAX
 
 HAS_ACTIVE_INCIDENTS: Final = "hasActiveIncidents"
 NUM_ACTIVE_INCIDENTS: Final = "numActiveIncidents"
@@ -135,7 +136,12 @@ def _one_of(known: tuple[str, ...]) -> Callable[[str, tuple[str, ...]], tuple[st
 
 
 def _count(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
-    if len(values) != 1 or not values[0].isdigit():
+    # ASCII digits only ("²".isdigit() holds), and a number the counter column can compare.
+    if (
+        len(values) != 1
+        or not (values[0].isascii() and values[0].isdigit())
+        or int(values[0]) > LONG_MAX
+    ):
         raise BadUserInputError(f'{field} takes one whole number, e.g. values: ["2"]')
     return values
 
