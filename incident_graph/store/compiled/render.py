@@ -117,6 +117,8 @@ def render(plan: Plan, json: JsonSql) -> Rendered:
     for _, root in plan.roots:
         if isinstance(root, IncidentSearchRoot):
             ctes += builder.search(root)
+        if isinstance(root, AssetSearchRoot):
+            ctes.append(builder.asset_page(root.prefix, root.shape))
     pairs = [(key, builder.root(root)) for key, root in plan.roots]
     with_clause = "WITH RECURSIVE " + ", ".join(ctes) + " " if ctes else ""
     return Rendered(sql=with_clause + json.answer(json.object(pairs)), params=tuple(builder.params))
@@ -215,7 +217,6 @@ class _Builder:
         if isinstance(root, IncidentSearchRoot):
             return self.node(root.value, "i")
         if isinstance(root, AssetSearchRoot):
-            self.asset_searches[root.prefix] = root.shape
             return self.node(root.value, "a")
         if isinstance(root, AssetRoot):
             shared = self.shared.get(root.value)
@@ -550,24 +551,26 @@ class _Builder:
             where = asset_search_sql.where(p, shape, self.bind)
             return f"(SELECT count(*) FROM assets AS a WHERE {where})"
         if isinstance(node, AssetSearchSize):
-            return f"(SELECT count(*) FROM ({self.asset_page(p, shape)}) AS x)"
+            return f"(SELECT count(*) FROM {p}page)"
         alias = self.table()
-        element = self.node(node.element, alias)
         return self.json.array(
-            element,
-            self.asset_page(p, shape),
+            self.node(node.element, alias),
+            f"SELECT * FROM {p}page ORDER BY {asset_search_sql.order(shape)}",
             alias,
             order_by=asset_search_sql.order(shape, alias),
         )
 
     def asset_page(self, p: str, shape: AssetSearchShape) -> str:
+        """The page of an asset search, found once for the statement (its size and its
+        results read it)."""
+        self.asset_searches[p] = shape
         rank = asset_search_sql.rank(p, shape, self.bind)
         where = asset_search_sql.where(p, shape, self.bind)
         order = asset_search_sql.order(shape)
         limit, offset = self.bind(f"{p}count"), self.bind(f"{p}start")
         return (
-            f"SELECT a.*, {rank} AS relevance_rank FROM assets AS a WHERE {where} "
-            f"ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            f"{p}page AS MATERIALIZED (SELECT a.*, {rank} AS relevance_rank FROM assets AS a "
+            f"WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset})"
         )
 
     def _max_matches(self, prefix: str) -> int:
