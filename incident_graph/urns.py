@@ -76,6 +76,9 @@ def split_tuple(key: str) -> list[str] | None:
     """Split a `(a,b,c)` key on its top-level commas; None when the key is not a tuple."""
     if not (key.startswith("(") and key.endswith(")")):
         return None
+    inner = key[1:-1]
+    if "(" not in inner and ")" not in inner:
+        return inner.split(",")  # no nested key: every comma is top-level
     parts: list[str] = []
     depth = 0
     current: list[str] = []

@@ -79,3 +79,14 @@ def test_entity_of() -> None:
     assert urns.entity_of("urn:li:incident:x") == "incident"
     assert urns.entity_of("nope") is None
     assert urns.entity_of("urn:li:") is None
+
+
+def test_tuple_keys_split_on_top_level_commas_only() -> None:
+    assert urns.split_tuple("(a,b,c)") == ["a", "b", "c"]
+    assert urns.split_tuple("(urn:li:dataFlow:(airflow,dag,PROD),task)") == [
+        "urn:li:dataFlow:(airflow,dag,PROD)",
+        "task",
+    ]
+    assert urns.split_tuple("(a,,b)") == ["a", "", "b"]
+    assert urns.split_tuple("()") == [""]
+    assert urns.split_tuple("plain") is None
