@@ -270,7 +270,7 @@ async def update_incident_status(
             require_note=require_note,
         )
 
-    await run_checked(writer, unit, batch_keys=incident_keys(urn))
+    await run_checked(writer, unit, batch_keys=incident_keys(urn), incidents=(urn,))
 
 
 def _set_lead(change: IncidentChange) -> str | None:
