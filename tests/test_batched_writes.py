@@ -198,6 +198,20 @@ async def test_a_group_of_raises_writes_each_table_once(api: Api) -> None:
     assert all(counter == truth for counter, truth in counted.values())
 
 
+async def test_a_group_of_raises_with_caller_ids_looks_them_up_once(api: Api, backend: str) -> None:
+    calls = [raise_call(api, id=f"cid-{i}", resourceUrn=asset(f"c{i % 6}")) for i in range(16)]
+    answers, seen = await group(api, calls)
+
+    assert [a["data"]["raiseIncident"] for a in answers] == [
+        f"urn:li:incident:cid-{i}" for i in range(16)
+    ]
+    # The sixteen URNs looked up with one SELECT (not one each), the stored role once, and
+    # the assets' ids once they are registered.
+    assert sum(s.startswith("SELECT") for s in seen) == 3
+    # Before the look-ups were batched: 27 on SQLite, 26 on PostgreSQL (no BEGIN of its own).
+    assert len(seen) == (12 if backend == "sqlite" else 11)
+
+
 async def test_a_group_of_status_changes_writes_each_table_once(api: Api, backend: str) -> None:
     urns = [await api.raise_incident(resourceUrn=asset(f"s{i % 4}")) for i in range(16)]
     states = ["RESOLVED" if i % 3 else "ACTIVE" for i in range(16)]

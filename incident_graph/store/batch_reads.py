@@ -1,8 +1,8 @@
 """What the units of a batched segment read, read for all of them at once before they are planned.
 
 A status change locks its incident and reads its assets (for the access check and the outbox
-event) and its assignees (for the outbox event). Run one by one that is three statements per
-status change. The writer reads them for the whole
+event) and its assignees (for the outbox event); a raise with a caller id looks its URN up. Run
+one by one that is three statements per status change. The writer reads them for the whole
 segment first (`read_segment`): the incidents by URN, locked, with one SELECT, their asset
 links and their assignees with one SELECT each; `store.incidents` then answers a planned unit
 from these reads instead of the database.

@@ -52,6 +52,11 @@ class PageFilter:
 
 
 async def get_incident(session: AsyncSession, *, urn: str) -> Incident | None:
+    pending = planning(session)
+    if pending is not None and urn in pending.reads:
+        # Read by the unit's segment before it was planned (store.batch_reads).
+        read = pending.reads.incident(urn)
+        return None if read is None else read.row
     return (await session.scalars(select(Incident).where(Incident.urn == urn))).one_or_none()
 
 
