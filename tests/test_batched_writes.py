@@ -198,7 +198,21 @@ async def test_a_group_of_raises_writes_each_table_once(api: Api) -> None:
     assert all(counter == truth for counter, truth in counted.values())
 
 
-async def test_a_group_of_status_changes_writes_each_table_once(api: Api) -> None:
+async def test_a_group_of_raises_with_caller_ids_looks_them_up_once(api: Api, backend: str) -> None:
+    calls = [raise_call(api, id=f"cid-{i}", resourceUrn=asset(f"c{i % 6}")) for i in range(16)]
+    answers, seen = await group(api, calls)
+
+    assert [a["data"]["raiseIncident"] for a in answers] == [
+        f"urn:li:incident:cid-{i}" for i in range(16)
+    ]
+    # The sixteen URNs looked up with one SELECT (not one each), the stored role once, and
+    # the assets' ids once they are registered.
+    assert sum(s.startswith("SELECT") for s in seen) == 3
+    # Before the look-ups were batched: 27 on SQLite, 26 on PostgreSQL (no BEGIN of its own).
+    assert len(seen) == (12 if backend == "sqlite" else 11)
+
+
+async def test_a_group_of_status_changes_writes_each_table_once(api: Api, backend: str) -> None:
     urns = [await api.raise_incident(resourceUrn=asset(f"s{i % 4}")) for i in range(16)]
     states = ["RESOLVED" if i % 3 else "ACTIVE" for i in range(16)]
     calls = [
@@ -225,6 +239,17 @@ async def test_a_group_of_status_changes_writes_each_table_once(api: Api) -> Non
         "incident updates": 1,  # changes of two shapes (resolving, still active) in one
         "link states": 1,
     }
+    # The reads: the sixteen incidents (locked), their assets and their assignees with one
+    # SELECT each, and the stored role once.
+    assert [s.split(" FROM ")[1].split()[0] for s in seen if s.startswith("SELECT")] == [
+        "incidents",
+        "incident_assets",
+        "incident_assignees",
+        "users",
+    ]
+    # Statements of the group, BEGIN (SQLite's; asyncpg's is implicit), SAVEPOINT and RELEASE
+    # included: 192 and 191 one by one; 58 and 57 with only the writes batched.
+    assert len(seen) == (13 if backend == "sqlite" else 12)
     assert all(counter == truth for counter, truth in (await active_counts(api)).values())
 
 
@@ -573,3 +598,75 @@ async def test_status_changes_the_database_refuses_fall_back_to_one_by_one(
     counted = await active_counts(api)
     # u0: incidents 0 and 2 resolved, 4 active; u1: 1 (refused) and 3 still active.
     assert (counted[asset("u0")], counted[asset("u1")]) == ((1, 1), (2, 2))
+
+
+# A group of status changes and raises of the incidents `_script`'s first step raised (who,
+# query, variables; the code the request gets), in two segments (the second starts where a raise
+# meets the first change's key). Refusals among them: an incident that does not exist, no
+# resolution note, a member without the privilege, a caller id taken with other content, a
+# version the first segment moved past; beside them a member with the privilege (their check
+# reads the incident's assets), a retried raise, a new one and a change of it.
+def _mixed(tag: str) -> list[tuple[str, str, dict[str, Any], str | None]]:
+    def inc(n: int) -> str:
+        return f"urn:li:incident:{tag}-{n}"
+
+    def status(n: int, version: int | None = None, **given: str) -> dict[str, Any]:
+        return {"u": inc(n), "s": given, "v": version}
+
+    def raised(n: int, name: str, title: str, **extra: Any) -> dict[str, Any]:
+        i = {"type": "OPERATIONAL", "id": f"{tag}-{n}", "title": title} | extra
+        return {"i": i | {"resourceUrn": asset(f"{tag}.{name}")}}
+
+    return [
+        ("editor", STATUS, status(1, state="RESOLVED", message="fixed"), None),
+        ("editor", STATUS, status(9, state="RESOLVED", message="gone"), "NOT_FOUND"),
+        ("editor", STATUS, status(4, state="RESOLVED"), "BAD_USER_INPUT"),
+        ("member", STATUS, status(2, state="RESOLVED", message="mine"), "FORBIDDEN"),
+        ("member", STATUS, status(3, 1, state="ACTIVE", stage="INVESTIGATION"), None),
+        ("editor", RAISE, raised(5, "b", "five"), None),
+        ("editor", RAISE, raised(1, "a", "not one"), "CONFLICT"),
+        ("editor", RAISE, raised(4, "a", "four", startedAt=1000), None),
+        ("editor", STATUS, status(5, state="RESOLVED", message="quick"), None),
+        ("editor", STATUS, status(2, 1, state="ACTIVE", stage="WORK_IN_PROGRESS"), None),
+        ("editor", STATUS, status(3, 1, state="RESOLVED", message="late"), "CONFLICT"),
+    ]
+
+
+async def test_a_group_with_refusals_answers_and_writes_as_one_at_a_time(
+    settings: Settings,
+) -> None:
+    """Each request of a mixed group, refused or not, gets the answer it gets alone, and the
+    rows written are the same, whether the group's reads and writes ran batched or not."""
+    clock = FixedClock(1_780_000_000_000)
+    async with running_api(settings.with_overrides(notify_worker=False), clock=clock) as api:
+        tokens = {"editor": api.tokens[Role.EDITOR], "member": await member_token(api)}
+        answered: dict[str, list[str]] = {}
+        for tag in ("batched", "single"):
+            await api.gql(
+                "mutation($i: PrivilegeGrantInput!) { grantPrivilege(input: $i) { id } }",
+                {"i": {"granteeUrn": MEMBER, "scope": "ASSET", "resource": asset(f"{tag}.b")}},
+                role=Role.ADMIN,
+            )
+            for query, variables in _script(tag)[0]:
+                await api.gql(query, variables)
+            mixed = _mixed(tag)
+            calls = [(query, variables, tokens[who]) for who, query, variables, _ in mixed]
+            if tag == "batched":
+                answers, seen = await group(api, calls)
+                # Two segments, each with one read of its incidents' assignees.
+                assert sum(s.startswith("SELECT incident_assignees") for s in seen) == 2
+            else:
+                answers = [
+                    (
+                        await api.http.post(
+                            "/api/graphql",
+                            json={"query": query, "variables": variables},
+                            headers={"Authorization": f"Bearer {token}"},
+                        )
+                    ).json()
+                    for query, variables, token in calls
+                ]
+            assert [code(a) for a in answers] == [c for *_, c in mixed], answers
+            answered[tag] = [json.dumps(a, sort_keys=True).replace(tag, "TAG") for a in answers]
+        assert answered["batched"] == answered["single"]
+        assert await _written(api, "batched") == await _written(api, "single")

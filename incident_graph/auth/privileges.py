@@ -149,12 +149,16 @@ class IncidentAccess:
 
 
 async def run_checked(
-    writer: Writer, unit: Unit[T], *, batch_keys: Collection[str] | None = None
+    writer: Writer,
+    unit: Unit[T],
+    *,
+    batch_keys: Collection[str] | None = None,
+    incidents: Collection[str] = (),
 ) -> T:
     """Run a unit that checks access; a refusal rolled the unit back, so audit it in a unit of
-    its own before the caller sees FORBIDDEN. `batch_keys` as for `Writer.run`."""
+    its own before the caller sees FORBIDDEN. `batch_keys` and `incidents` as for `Writer.run`."""
     try:
-        return await writer.run(unit, batch_keys=batch_keys)
+        return await writer.run(unit, batch_keys=batch_keys, incidents=incidents)
     except AccessDeniedError as refusal:
         await record_refusal(
             writer=writer,

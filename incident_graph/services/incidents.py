@@ -192,7 +192,9 @@ async def raise_incident(
 
     # Linking check results reads back what it links: such a raise is not batched.
     keys = None if result_ids else incident_keys(spec.urn)
-    return await run_checked(writer, unit, batch_keys=keys)
+    # Only a raise with a caller id looks its URN up (a new one's is a fresh uuid).
+    looked_up = () if spec.caller_id is None else (spec.urn,)
+    return await run_checked(writer, unit, batch_keys=keys, incidents=looked_up)
 
 
 def incident_keys(urn: str) -> frozenset[str]:
@@ -270,7 +272,7 @@ async def update_incident_status(
             require_note=require_note,
         )
 
-    await run_checked(writer, unit, batch_keys=incident_keys(urn))
+    await run_checked(writer, unit, batch_keys=incident_keys(urn), incidents=(urn,))
 
 
 def _set_lead(change: IncidentChange) -> str | None:

@@ -33,6 +33,7 @@ from sqlalchemy import Select, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import AssetRef
+from incident_graph.store.batch_reads import SegmentReads
 from incident_graph.store.dialect import Dialect, dialect_of
 from incident_graph.store.tables import (
     Asset,
@@ -99,8 +100,10 @@ class Mark:
 
 @dataclass(slots=True)
 class PendingWrites:
-    """The rows a segment's units planned, in the order they planned them."""
+    """The rows a segment's units planned, in the order they planned them, and what the
+    segment read for them before they were planned (`store.batch_reads`)."""
 
+    reads: SegmentReads = field(default_factory=SegmentReads)
     _next_id: int = 0
     _assets: dict[str, PlannedAsset] = field(default_factory=dict)
     _incidents: list[tuple[int, Row]] = field(default_factory=list)

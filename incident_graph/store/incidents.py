@@ -52,6 +52,11 @@ class PageFilter:
 
 
 async def get_incident(session: AsyncSession, *, urn: str) -> Incident | None:
+    pending = planning(session)
+    if pending is not None and urn in pending.reads:
+        # Read by the unit's segment before it was planned (store.batch_reads).
+        read = pending.reads.incident(urn)
+        return None if read is None else read.row
     return (await session.scalars(select(Incident).where(Incident.urn == urn))).one_or_none()
 
 
@@ -126,6 +131,19 @@ _ASSET_REFS: Final = (
 async def lock_incident(session: AsyncSession, *, urn: str) -> HeldIncident | None:
     """The incident, locked until the unit ends (FOR UPDATE on PostgreSQL; SQLite's writer
     already holds the database's write lock)."""
+    pending = planning(session)
+    if pending is not None and urn in pending.reads:
+        # Locked and read, with its assets and assignees, by the unit's segment before it was
+        # planned (store.batch_reads).
+        read = pending.reads.incident(urn)
+        if read is None:
+            return None
+        return HeldIncident(
+            read.row,
+            _assets=list(read.assets),
+            _assignees=list(read.assignees),
+            _asset_ids=list(read.asset_ids),
+        )
     stmt = (
         select(Incident)
         .where(Incident.urn == urn)

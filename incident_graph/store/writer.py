@@ -19,18 +19,21 @@ transaction: the batch is rerun after a jittered pause. A failed connection or c
 the batch's callers with UNAVAILABLE: none of their work was committed.
 
 Batched statements: a unit given `batch_keys` (raises and status changes) may have its writes
-applied together with its neighbours'. Consecutive such units form a segment, in one SAVEPOINT:
-each is *planned* in turn (it runs as usual, reads and checks included, but the store's write
-functions hand their rows to `store.batch` instead of executing them), then the segment's rows
-are written with one statement per table. A unit refused while planning gets its error and its
-rows are dropped; the others are unaffected. The keys name what a unit reads that another
-batchable unit may write (an incident's URN): a unit whose keys meet those of a unit planned
-before it in the segment starts a new segment, so it reads what that one wrote. Units without
-keys run in their own SAVEPOINT between segments, in queue order. If the segment's writes fail
-(a constraint, or the database is not as planned), the segment is rolled back and its units run
-one by one in SAVEPOINTs, as without batching: every caller gets the answer it would have got.
-A batchable unit therefore writes nothing while planned except through the store functions
-that defer (a write that must read back what it wrote is not batchable).
+applied together with its neighbours'. Consecutive such units form a segment, in one SAVEPOINT.
+It first reads the incidents its units name (`incidents`), locked, with their assets and
+assignees: one statement per table for all of them (`store.batch_reads`), which the units then
+read instead of the database. Each unit is *planned* in turn (it runs as usual, reads and
+checks included, but the store's write functions hand their rows to `store.batch` instead of
+executing them), then the segment's rows are written with one statement per table. A unit
+refused while planning gets its error and its rows are dropped; the others are unaffected. The
+keys name what a unit reads that another batchable unit may write (an incident's URN): a unit
+whose keys meet those of a unit planned before it in the segment starts a new segment, so it
+reads what that one wrote. Units without keys run in their own SAVEPOINT between segments, in
+queue order. If the segment's writes fail (a constraint, or the database is not as planned),
+the segment is rolled back and its units run one by one in SAVEPOINTs, as without batching,
+each reading for itself: every caller gets the answer it would have got. A batchable unit
+therefore writes nothing while planned except through the store functions that defer (a write
+that must read back what it wrote is not batchable).
 
 Supervision: every unit's future is settled whatever the unit raises (a cancellation
 included). If a writer task dies all the same, the jobs it held fail with UNAVAILABLE, new
@@ -59,6 +62,7 @@ from incident_graph.domain.errors import (
     UnavailableError,
 )
 from incident_graph.store.batch import BatchMismatchError, PendingWrites, planning, planning_into
+from incident_graph.store.batch_reads import read_segment
 from incident_graph.store.database import release_request_reads
 from incident_graph.store.dialect import Failure, dialect_of
 from incident_graph.store.outage import unavailable_error
@@ -103,6 +107,8 @@ class _Job:
     signals: set[str] = field(default_factory=set)
     # What the unit reads that other batchable units write; None: not batchable.
     keys: frozenset[str] | None = None
+    # URNs of the incidents it reads, which its segment reads for all its units at once.
+    incidents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +208,20 @@ class Writer:
         self._tasks = {}
         self._started = False
 
-    async def run(self, unit: Unit[T], *, batch_keys: Collection[str] | None = None) -> T:
+    async def run(
+        self,
+        unit: Unit[T],
+        *,
+        batch_keys: Collection[str] | None = None,
+        incidents: Collection[str] = (),
+    ) -> T:
         """Run one unit of work; returns its result once committed, or raises its error.
 
         `batch_keys`: the unit's writes may be batched with other units' (see the module's
-        docstring); the keys name what it reads that such units write."""
+        docstring); the keys name what it reads that such units write. `incidents`: with
+        `batch_keys`, the URNs of the incidents the unit locks or looks up (among its keys, so
+        no two units of a segment name one), which a batched segment reads (locked) with their
+        assets and assignees for all its units at once."""
         if self._closed or not self._started:
             raise WriterClosedError("the server is stopping: nothing was written; retry shortly")
         if not self.health.running:
@@ -217,7 +232,7 @@ class Writer:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         await release_request_reads()
         keys = None if batch_keys is None else frozenset(batch_keys)
-        await self._queue.put(_Job(unit=unit, future=future, keys=keys))
+        await self._queue.put(_Job(unit=unit, future=future, keys=keys, incidents=tuple(incidents)))
         return await future
 
     def _spawn(self, slot: int) -> None:
@@ -369,8 +384,9 @@ class Writer:
                 await self._run_in_savepoint(session, job)
             return
         savepoint = await session.begin_nested()
-        pending = PendingWrites()
         try:
+            urns = {urn for job in segment for urn in job.incidents}
+            pending = PendingWrites(await read_segment(session, urns=urns))
             for job in segment:
                 await self._plan(session, job, pending)
             await pending.apply(session)
