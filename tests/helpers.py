@@ -169,3 +169,18 @@ class Api:
             {"urn": urn},
         )
         return data[entity]["health"][0]  # type: ignore[no-any-return]
+
+
+async def member_token(api: Api, name: str = "mo") -> str:
+    """A token of a new MEMBER `urn:li:corpuser:<name>`, who holds no grant yet."""
+    await api.gql(
+        "mutation($n: String!) { createUser(input: {name: $n, role: MEMBER}) { urn } }",
+        {"n": name},
+        role=Role.ADMIN,
+    )
+    made = await api.gql(
+        'mutation($u: String) { createAccessToken(name: "t", userUrn: $u) { accessToken } }',
+        {"u": f"urn:li:corpuser:{name}"},
+        role=Role.ADMIN,
+    )
+    return str(made["createAccessToken"]["accessToken"])

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import Api, until, writer_held
+from helpers import Api, member_token, until, writer_held
 
 from incident_graph.domain.enums import Role
 from incident_graph.store import Writer
@@ -47,18 +47,11 @@ async def api(api_with: Callable[..., AbstractAsyncContextManager[Api]]) -> Asyn
         yield client
 
 
-async def member_token(api: Api, *, granted: bool) -> str:
-    await api.gql(
-        'mutation { createUser(input: {name: "mo", role: MEMBER}) { urn } }', role=Role.ADMIN
-    )
-    made = await api.gql(
-        'mutation($u: String) { createAccessToken(name: "t", userUrn: $u) { accessToken } }',
-        {"u": MEMBER},
-        role=Role.ADMIN,
-    )
+async def granted_member_token(api: Api, *, granted: bool) -> str:
+    token = await member_token(api)
     if granted:
         await api.gql(GRANT, {"i": ON_ASSET}, role=Role.ADMIN)
-    return str(made["createAccessToken"]["accessToken"])
+    return token
 
 
 async def in_order(
@@ -102,7 +95,7 @@ async def denied(api: Api) -> list[dict[str, Any]]:
 
 
 async def test_a_revoke_queued_before_the_write_refuses_it(api: Api) -> None:
-    token = await member_token(api, granted=True)
+    token = await granted_member_token(api, granted=True)
     revoked, raised = await in_order(
         api,
         post(api, api.tokens[Role.ADMIN], REVOKE, {"i": ON_ASSET}),
@@ -119,7 +112,7 @@ async def test_a_revoke_queued_before_the_write_refuses_it(api: Api) -> None:
 
 
 async def test_a_demotion_queued_before_the_write_refuses_it(api: Api) -> None:
-    token = await member_token(api, granted=True)
+    token = await granted_member_token(api, granted=True)
     demoted, raised = await in_order(
         api,
         post(
@@ -138,7 +131,7 @@ async def test_a_demotion_queued_before_the_write_refuses_it(api: Api) -> None:
 
 
 async def test_assets_added_before_the_write_are_checked_too(api: Api) -> None:
-    token = await member_token(api, granted=True)
+    token = await granted_member_token(api, granted=True)
     urn = await api.raise_incident(resourceUrn=ASSET, title="target")
     before = await api.incident(urn)
     moved, changed = await in_order(
@@ -163,7 +156,7 @@ async def test_assets_added_before_the_write_are_checked_too(api: Api) -> None:
 
 
 async def test_a_grant_queued_before_the_write_allows_it(api: Api) -> None:
-    token = await member_token(api, granted=False)
+    token = await granted_member_token(api, granted=False)
     granted, raised = await in_order(
         api,
         post(api, api.tokens[Role.ADMIN], GRANT, {"i": ON_ASSET}),

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import running_api
-from helpers import Api, until, writer_held
+from helpers import Api, member_token, until, writer_held
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
 
@@ -147,19 +147,6 @@ async def active_counts(api: Api) -> dict[str, tuple[int, int]]:
         for urn, state in links:
             truth[urn] += state is IncidentState.ACTIVE
     return {urn: (counters[urn], truth[urn]) for urn in counters}
-
-
-async def member_token(api: Api) -> str:
-    """A member with no grant: MANAGE_INCIDENTS nowhere, so any raise of theirs is refused."""
-    await api.gql(
-        'mutation { createUser(input: {name: "mo", role: MEMBER}) { urn } }', role=Role.ADMIN
-    )
-    made = await api.gql(
-        'mutation($u: String) { createAccessToken(name: "t", userUrn: $u) { accessToken } }',
-        {"u": MEMBER},
-        role=Role.ADMIN,
-    )
-    return str(made["createAccessToken"]["accessToken"])
 
 
 async def test_a_group_of_raises_writes_each_table_once(api: Api) -> None:
