@@ -171,11 +171,12 @@ class Api:
         return data[entity]["health"][0]  # type: ignore[no-any-return]
 
 
-async def member_token(api: Api, name: str = "mo") -> str:
-    """A token of a new MEMBER `urn:li:corpuser:<name>`, who holds no grant yet."""
+async def new_user(api: Api, name: str, role: str) -> str:
+    """A new user `urn:li:corpuser:<name>` with `role` (a Role's GraphQL name), and a token of
+    their own; they hold no grant yet."""
     await api.gql(
-        "mutation($n: String!) { createUser(input: {name: $n, role: MEMBER}) { urn } }",
-        {"n": name},
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { urn } }",
+        {"i": {"name": name, "role": role}},
         role=Role.ADMIN,
     )
     made = await api.gql(

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import Api, member_token, until, writer_held
+from helpers import Api, new_user, until, writer_held
 
 from incident_graph.domain.enums import Role
 from incident_graph.store import Writer
@@ -48,7 +48,7 @@ async def api(api_with: Callable[..., AbstractAsyncContextManager[Api]]) -> Asyn
 
 
 async def granted_member_token(api: Api, *, granted: bool) -> str:
-    token = await member_token(api)
+    token = await new_user(api, "mo", "MEMBER")
     if granted:
         await api.gql(GRANT, {"i": ON_ASSET}, role=Role.ADMIN)
     return token

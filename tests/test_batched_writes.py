@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import running_api
-from helpers import Api, member_token, until, writer_held
+from helpers import Api, new_user, until, writer_held
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
 
@@ -274,7 +274,7 @@ async def test_later_units_of_a_group_see_what_earlier_ones_wrote(api: Api) -> N
 
 
 async def test_refused_units_cost_only_themselves(api: Api) -> None:
-    member = await member_token(api)
+    member = await new_user(api, "mo", "MEMBER")
     unresolved = await api.raise_incident(resourceUrn=asset("r1"), title="stays")
     moved_on = await api.raise_incident(resourceUrn=asset("r1"), title="moved on")
     await api.resolve(moved_on)
@@ -331,7 +331,7 @@ async def test_refused_units_cost_only_themselves(api: Api) -> None:
 async def test_a_demotion_between_raises_of_a_group_decides_the_later_ones(api: Api) -> None:
     """The stored role is read once per segment of batched units; a role change (a unit of
     its own) ends the segment, so the raises after it read the new role."""
-    member = await member_token(api)
+    member = await new_user(api, "mo", "MEMBER")
     await api.gql(
         "mutation($i: PrivilegeGrantInput!) { grantPrivilege(input: $i) { id } }",
         {"i": {"granteeUrn": MEMBER, "scope": "ASSET", "resource": asset("m")}},
@@ -626,7 +626,7 @@ async def test_a_group_with_refusals_answers_and_writes_as_one_at_a_time(
     rows written are the same, whether the group's reads and writes ran batched or not."""
     clock = FixedClock(1_780_000_000_000)
     async with running_api(settings.with_overrides(notify_worker=False), clock=clock) as api:
-        tokens = {"editor": api.tokens[Role.EDITOR], "member": await member_token(api)}
+        tokens = {"editor": api.tokens[Role.EDITOR], "member": await new_user(api, "mo", "MEMBER")}
         answered: dict[str, list[str]] = {}
         for tag in ("batched", "single"):
             await api.gql(

@@ -8,7 +8,7 @@ import subprocess
 from typing import Any
 
 import pytest
-from helpers import Api
+from helpers import Api, new_user
 from server_process import cli
 
 from incident_graph.domain.enums import Role
@@ -26,21 +26,6 @@ async def as_token(api: Api, token: str, query: str, variables: Any = None) -> d
         headers={"Authorization": f"Bearer {token}"},
     )
     return response.json()  # type: ignore[no-any-return]
-
-
-async def new_user(api: Api, name: str, role: str) -> str:
-    """A user with a token of their own."""
-    await api.gql(
-        "mutation($i: CreateUserInput!) { createUser(input: $i) { urn } }",
-        {"i": {"name": name, "role": role}},
-        role=Role.ADMIN,
-    )
-    made = await api.gql(
-        'mutation($u: String) { createAccessToken(name: "t", userUrn: $u) { accessToken } }',
-        {"u": f"urn:li:corpuser:{name}"},
-        role=Role.ADMIN,
-    )
-    return str(made["createAccessToken"]["accessToken"])
 
 
 async def role_changes(api: Api) -> list[tuple[str, str, bool]]:

@@ -422,6 +422,14 @@ _UPSTREAM_ASSET: Final[dict[str, Node]] = {
 }
 
 
+def _leaf(node: FieldNode, leaves: Mapping[str, Node]) -> Node:
+    """The value of a field without a selection of its own, from those its type compiles."""
+    leaf = leaves.get(node.name.value)
+    if leaf is None or node.selection_set is not None:
+        raise NotCompiledError
+    return leaf
+
+
 class _Compiler:
     def __init__(self, limits: PlanLimits) -> None:
         self.pages = 0
@@ -591,10 +599,7 @@ class _Compiler:
                 "totalIsLowerBound": SearchCapped(prefix),
                 "__typename": Const("IncidentSearchResults"),
             }
-            leaf = leaves.get(name)
-            if leaf is None or node.selection_set is not None:
-                raise NotCompiledError
-            out.append((key, leaf))
+            out.append((key, _leaf(node, leaves)))
         return prefix, tuple(out)
 
     def asset_search(
@@ -619,10 +624,7 @@ class _Compiler:
                 "total": AssetSearchTotal(prefix),
                 "__typename": Const("SearchResults"),
             }
-            leaf = leaves.get(name)
-            if leaf is None or node.selection_set is not None:
-                raise NotCompiledError
-            out.append((field_key, leaf))
+            out.append((field_key, _leaf(node, leaves)))
         root.fields = tuple(out)
         return root
 
@@ -659,14 +661,12 @@ class _Compiler:
                     values = self.leaves(node.selection_set, "AggregationMetadata", _FACET_VALUE)
                     fields.append((key, FacetValues(prefix, facet, Obj(values))))
                     continue
-                leaf = {
+                leaves: dict[str, Node] = {
                     "field": Const(facet),
                     "displayName": Const(display_name),
                     "__typename": Const("FacetMetadata"),
-                }.get(name)
-                if leaf is None or node.selection_set is not None:
-                    raise NotCompiledError
-                fields.append((key, leaf))
+                }
+                fields.append((key, _leaf(node, leaves)))
             facets.append(Obj(tuple(fields)))
         return Items(tuple(facets))
 
