@@ -282,13 +282,15 @@ class _Builder:
             entries = [self.node(e, row) for e in (node.incidents, node.upstream)]
             with_checks = json.list([*entries, self.node(node.assertions, row)])
             checks = _CHECKS.format(asset=row)
+            # The asset's checks are counted in one pass, each status with its own FILTER.
             counts = (
                 f"SELECT (SELECT count(*) {_ACTIVE_LINKS.format(asset_id=f'{row}.id')}) "
-                f"AS own_active, {_PROBLEM_COUNT.format(asset=row)} "
-                f"AS upstream_problems, (SELECT count(*) {checks}) AS checks_total, "
-                f"(SELECT count(*) {checks} AND c.latest_status = 'FAIL') AS checks_failing, "
-                f"(SELECT count(*) {checks} AND c.latest_status IN ('WARN', 'ERROR')) "
-                f"AS checks_doubtful{json.fence()}"
+                f"AS own_active, {_PROBLEM_COUNT.format(asset=row)} AS upstream_problems, "
+                "cc.checks_total, cc.checks_failing, cc.checks_doubtful FROM (SELECT "
+                "count(*) AS checks_total, "
+                "count(*) FILTER (WHERE c.latest_status = 'FAIL') AS checks_failing, "
+                "count(*) FILTER (WHERE c.latest_status IN ('WARN', 'ERROR')) "
+                f"AS checks_doubtful {checks}) AS cc{json.fence()}"
             )
             return json.embed(
                 f"(SELECT CASE WHEN {stats}.checks_total > 0 THEN {with_checks} "
