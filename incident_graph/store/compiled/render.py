@@ -139,9 +139,9 @@ class _Builder:
     stats: str = ""
     # Asset values that several roots select alike, by the CTE that computes them all.
     shared: dict[Obj, str] = field(default_factory=dict)
-    # Each incident search's filter shape and bound on matches, by its prefix.
-    search_shapes: dict[str, SearchShape] = field(default_factory=dict)
-    search_limits: dict[str, int] = field(default_factory=dict)
+    # Each search's shape (and an incident search's bound on matches), by its prefix: the
+    # nodes that read a search's CTEs name it by prefix alone.
+    incident_searches: dict[str, IncidentSearchRoot] = field(default_factory=dict)
     asset_searches: dict[str, AssetSearchShape] = field(default_factory=dict)
 
     def table(self) -> str:
@@ -472,17 +472,16 @@ class _Builder:
             f"LIMIT {most:d}) AS c UNION ALL SELECT i.id FROM incidents AS i "
             f"WHERE {self.search_conditions(p, root.shape)} AND {found} <= {most:d})"
         )
-        order = ", ".join(f"i.{key}" for key in _search_order(root.shape))
         limit = self.bind(f"{p}count")
         offset = self.bind(f"{p}start")
+        # The rank is a column of the derived table, so the order is written over page rows
+        # here as where the page is read.
         ctes.append(
-            f"{p}page AS MATERIALIZED (SELECT i.*, {_PRIORITY_RANK} AS priority_rank "
-            f"FROM incidents AS i WHERE i.id IN (SELECT id FROM {p}considered) "
-            f"ORDER BY {order.replace('i.priority_rank', _PRIORITY_RANK)} "
-            f"LIMIT {limit} OFFSET {offset})"
+            f"{p}page AS MATERIALIZED (SELECT * FROM (SELECT i.*, {_PRIORITY_RANK} "
+            f"AS priority_rank FROM incidents AS i WHERE i.id IN (SELECT id FROM {p}considered)"
+            f") AS r ORDER BY {', '.join(_search_order(root.shape))} LIMIT {limit} OFFSET {offset})"
         )
-        self.search_shapes[p] = root.shape
-        self.search_limits[p] = most
+        self.incident_searches[p] = root
         return ctes
 
     def search_conditions(self, prefix: str, shape: SearchShape) -> str:
@@ -505,17 +504,18 @@ class _Builder:
     ) -> str:
         json = self.json
         p = node.prefix
+        search = self.incident_searches[p]
+        # The cap is in the SQL text: a plan is made per server setting.
+        most = search.max_matches
         if isinstance(node, SearchTotal):
-            # The cap is in the SQL text: a plan is made per server setting.
-            most = self._max_matches(p)
             return f"(SELECT CASE WHEN n > {most:d} THEN {most:d} ELSE n END FROM {p}found)"
         if isinstance(node, SearchCapped):
-            return json.boolean(f"(SELECT n FROM {p}found) > {self._max_matches(p):d}")
+            return json.boolean(f"(SELECT n FROM {p}found) > {most:d}")
         if isinstance(node, SearchPageSize):
             return f"(SELECT count(*) FROM {p}page)"
         alias = self.table()
         if isinstance(node, SearchPage):
-            keys = _search_order(self.search_shapes[p])
+            keys = _search_order(search.shape)
             return json.array(
                 self.node(node.incident, alias),
                 f"SELECT * FROM {p}page ORDER BY {', '.join(keys)}",
@@ -574,9 +574,6 @@ class _Builder:
             f"{p}page AS MATERIALIZED (SELECT a.*, {rank} AS relevance_rank FROM assets AS a "
             f"WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset})"
         )
-
-    def _max_matches(self, prefix: str) -> int:
-        return self.search_limits[prefix]
 
 
 def _search_order(shape: SearchShape) -> list[str]:
