@@ -223,9 +223,9 @@ search_across_entities_input: Final = _input_object(
 _SCALARS: Final[dict[str, Callable[[Any], Any]]] = {
     "String": _string,
     "Int": _int,
-    "IncidentState": _enum(frozenset(IncidentState.__members__)),
-    "IncidentStage": _enum(frozenset(IncidentStage.__members__)),
-    "IncidentPriority": _enum(frozenset(IncidentPriority.__members__)),
+    "IncidentState": _enum(_names(IncidentState)),
+    "IncidentStage": _enum(_names(IncidentStage)),
+    "IncidentPriority": _enum(_names(IncidentPriority)),
     "SearchIncidentsInput": search_incidents_input,
     "SearchAcrossEntitiesInput": search_across_entities_input,
 }

@@ -84,15 +84,9 @@ from incident_graph.store.compiled import (
     UpstreamAssets,
 )
 
-# Root fields that return an asset, by the URN entity they take; and the asset types' names.
+# Root fields that return an asset, each named after the URN entity it takes, with the type
+# it returns; and the asset types' names by entity type.
 _ASSET_ROOTS: Final = {
-    "dataset": "dataset",
-    "dashboard": "dashboard",
-    "chart": "chart",
-    "dataFlow": "dataFlow",
-    "dataJob": "dataJob",
-}
-_ASSET_ROOT_TYPES: Final = {
     "dataset": "Dataset",
     "dashboard": "Dashboard",
     "chart": "Chart",
@@ -553,12 +547,12 @@ class _Compiler:
     def asset_root(self, node: FieldNode) -> _Root:
         key = (node.alias or node.name).value
         name = node.name.value
-        entity = _ASSET_ROOTS.get(name)
-        if entity is None:
+        typename = _ASSET_ROOTS.get(name)
+        if typename is None:
             raise NotCompiledError
         urn = self.args(node, frozenset({"urn"})).get("urn")
         fields: list[tuple[str, Any]] = []
-        for field_node in self.fields(node.selection_set, _ASSET_ROOT_TYPES[name]):
+        for field_node in self.fields(node.selection_set, typename):
             field_key = (field_node.alias or field_node.name).value
             field_name = field_node.name.value
             if field_name == "urn":
@@ -573,7 +567,7 @@ class _Compiler:
                 fields.append((field_key, self.health(field_node.selection_set)))
             else:
                 raise NotCompiledError
-        return _Root(key=key, kind=entity, arg=urn, fields=tuple(fields))
+        return _Root(key=key, kind=name, arg=urn, fields=tuple(fields))
 
     def search_results(
         self, selection_set: SelectionSetNode | None

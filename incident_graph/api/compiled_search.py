@@ -14,6 +14,7 @@ from incident_graph.api.compiled_inputs import (
     search_across_entities_input,
     search_incidents_input,
 )
+from incident_graph.api.search.inputs import SEARCH_COUNT
 from incident_graph.domain import incident_search as rules
 from incident_graph.domain.paging import DEFAULT_COUNT, page
 from incident_graph.domain.search import (
@@ -25,11 +26,8 @@ from incident_graph.domain.search import (
     matches_everything,
 )
 from incident_graph.store.compiled import AssetCriterion, AssetSearchShape, SearchShape
+from incident_graph.store.compiled.asset_search_sql import YES_NO_FIELDS
 from incident_graph.store.search import escape_like
-
-# searchAcrossEntities' page size when `count` is left out (its input's default).
-_ASSET_COUNT: Final = 10
-_FLAGS: Final = ("hasActiveIncidents", "hasResolvedIncidents", "hasFailingAssertions", "removed")
 
 # The criteria's lists, in the order their conditions are written; by the input's names.
 _LISTS: Final = (
@@ -100,7 +98,7 @@ def bind_asset_search(
     api.search.request builds it. With words to match, `matched_fields` (selected) does not
     compile: which fields matched is worked out in Python."""
     given = search_across_entities_input(given)
-    window = page(given.get("start", 0), given.get("count", _ASSET_COUNT))
+    window = page(given.get("start", 0), given.get("count", SEARCH_COUNT))
     filters = given.get("filters")
     groups = build_filter_groups(
         [_raw(g.get("and") or []) for g in given.get("orFilters") or []],
@@ -134,7 +132,7 @@ def bind_asset_search(
         for c, criterion in enumerate(group):
             names = f"{prefix}g{g}c{c}v"
             condition = criterion.condition
-            if criterion.field in _FLAGS:
+            if criterion.field in YES_NO_FIELDS:
                 # The values are checked: "true", "false" or both.
                 wanted = set(criterion.values)
                 condition = "both" if len(wanted) == 2 else wanted.pop()

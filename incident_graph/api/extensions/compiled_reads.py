@@ -1,7 +1,7 @@
 """Answer the hottest reads with one SQL statement whose result is the response's JSON.
 
 For an operation `compile_operation` accepts (an asset's incident page and health, an incident
-by URN, a search of incidents without words), the database builds the whole `data` object and
+by URN, the incident and asset search pages), the database builds the whole `data` object and
 the view writes its bytes unchanged: no per-field execution, no ORM rows. Everything else, and
 every request whose arguments the resolvers would refuse, runs through the resolvers, which
 stay the reference (a differential test holds the two to byte-identical answers).

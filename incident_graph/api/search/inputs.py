@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Final
 
 import strawberry
 
@@ -19,6 +20,9 @@ from incident_graph.api.enums import (
 from incident_graph.api.filters import FacetFilterInput
 from incident_graph.api.scalars import Long
 from incident_graph.domain.paging import DEFAULT_COUNT
+
+# searchAcrossEntities' page size when `count` is left out (DataHub's).
+SEARCH_COUNT: Final = 10
 
 
 @strawberry.input(description="Conditions that must all hold.")
@@ -115,7 +119,7 @@ class SearchAcrossEntitiesInput:
     query: str
     types: list[EntityType] | None = None
     start: int | None = 0
-    count: int | None = 10
+    count: int | None = SEARCH_COUNT
     or_filters: list[AndFilterInput] | None = strawberry.field(
         default=None, description="OR of AND groups, as DataHub combines them."
     )

@@ -43,6 +43,7 @@ _FLAGS: Final = {
     ),
     REMOVED: "a.deleted_ms IS NOT NULL",
 }
+YES_NO_FIELDS: Final = frozenset(_FLAGS)
 # Filters on values: the condition, `{values}` being the placeholders.
 _ACTIVE_WITH: Final = (
     "EXISTS (SELECT 1 FROM incident_assets AS ia JOIN incidents AS i ON i.id = ia.incident_id "
