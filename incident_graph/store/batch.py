@@ -33,7 +33,6 @@ from sqlalchemy import Select, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import AssetRef
-from incident_graph.store.batch_reads import SegmentReads
 from incident_graph.store.dialect import Dialect, dialect_of
 from incident_graph.store.tables import (
     Asset,
@@ -96,6 +95,31 @@ class Mark:
 
     sizes: tuple[int, ...]
     assets: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadIncident:
+    """An incident as the segment read it: its row (locked), asset ids and references in link
+    order, and assignees in order."""
+
+    row: Incident
+    asset_ids: list[int]
+    assets: list[AssetRef]
+    assignees: list[str]
+
+
+@dataclass(slots=True)
+class SegmentReads:
+    """The incidents a segment's units read, by URN: None for a URN no incident has."""
+
+    _incidents: dict[str, ReadIncident | None] = field(default_factory=dict)
+
+    def __contains__(self, urn: str) -> bool:
+        """Whether the URN was read (so the answer, found or not, is here)."""
+        return urn in self._incidents
+
+    def incident(self, urn: str) -> ReadIncident | None:
+        return self._incidents[urn]
 
 
 @dataclass(slots=True)

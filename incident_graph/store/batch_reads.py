@@ -18,40 +18,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incident_graph.domain.events import AssetRef
+from incident_graph.store.assets import REF_COLUMNS
+from incident_graph.store.batch import ReadIncident, SegmentReads
 from incident_graph.store.dialect import Dialect, dialect_of
-from incident_graph.store.tables import Asset, Incident, IncidentAsset, IncidentAssignee
-
-
-@dataclass(frozen=True, slots=True)
-class ReadIncident:
-    """An incident as the segment read it: its row (locked), asset ids and references in link
-    order, and assignees in order."""
-
-    row: Incident
-    asset_ids: list[int]
-    assets: list[AssetRef]
-    assignees: list[str]
-
-
-@dataclass(slots=True)
-class SegmentReads:
-    """The incidents a segment's units read, by URN: None for a URN no incident has."""
-
-    _incidents: dict[str, ReadIncident | None] = field(default_factory=dict)
-
-    def __contains__(self, urn: str) -> bool:
-        """Whether the URN was read (so the answer, found or not, is here)."""
-        return urn in self._incidents
-
-    def incident(self, urn: str) -> ReadIncident | None:
-        return self._incidents[urn]
+from incident_graph.store.incidents import assignees_by_incident
+from incident_graph.store.tables import Asset, Incident, IncidentAsset
 
 
 async def read_segment(session: AsyncSession, *, urns: Collection[str]) -> SegmentReads:
@@ -73,16 +50,14 @@ async def read_segment(session: AsyncSession, *, urns: Collection[str]) -> Segme
         links[incident_id].append(
             (asset_id, AssetRef(urn=urn, name=name, platform=platform, type=kind))
         )
-    assignees: dict[int, list[str]] = defaultdict(list)
-    for incident_id, assignee in await session.execute(_assignees(dialect), {"ids": ids}):
-        assignees[incident_id].append(assignee)
+    assignees = await assignees_by_incident(session, incident_ids=ids)
     for row in rows:
         linked = links[row.id]
         found[row.urn] = ReadIncident(
             row=row,
             asset_ids=[asset_id for asset_id, _ in linked],
             assets=[ref for _, ref in linked],
-            assignees=assignees[row.id],
+            assignees=assignees.get(row.id, []),
         )
     return SegmentReads(found)
 
@@ -105,27 +80,11 @@ def _incidents(dialect: Dialect) -> Select[Incident]:
 @cache
 def _asset_refs(dialect: Dialect) -> Select[int, int, str, str, str | None, str]:
     return (
-        select(
-            IncidentAsset.incident_id,
-            Asset.id,
-            Asset.urn,
-            Asset.name,
-            Asset.platform,
-            Asset.entity_type,
-        )
+        select(IncidentAsset.incident_id, Asset.id, *REF_COLUMNS)
         .join(Asset, Asset.id == IncidentAsset.asset_id)
         .where(dialect.among_param(IncidentAsset.incident_id, "ids"))
         .order_by(IncidentAsset.incident_id, IncidentAsset.position)
     )
 
 
-@cache
-def _assignees(dialect: Dialect) -> Select[int, str]:
-    return (
-        select(IncidentAssignee.incident_id, IncidentAssignee.assignee_urn)
-        .where(dialect.among_param(IncidentAssignee.incident_id, "ids"))
-        .order_by(IncidentAssignee.incident_id, IncidentAssignee.position)
-    )
-
-
-__all__ = ["ReadIncident", "SegmentReads", "read_segment"]
+__all__ = ["read_segment"]
